@@ -1,0 +1,247 @@
+"""Settings for fortnox-bridge, read from the environment (and ``.env`` when present).
+
+Every variable is listed, with a comment, in ``.env.example``. With ``DEBUG`` off the service
+refuses to start while a secret is missing or an embedded development default is in use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from config import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env.read_dotenv(Path(env.text("ENV_FILE", str(BASE_DIR / ".env"))))
+
+# Development defaults, only acceptable while DEBUG is on.
+DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production"
+DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQta2V5LWNoYW5nZS1tZS0xMjM="
+
+# --- Core -------------------------------------------------------------------------------
+DEBUG = env.flag("DEBUG", default=False)
+SECRET_KEY = env.text("SECRET_KEY") or (DEV_SECRET_KEY if DEBUG else "")
+ALLOWED_HOSTS = env.csv("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+PUBLIC_BASE_URL = env.url("PUBLIC_BASE_URL", "http://localhost:8000" if DEBUG else "")
+FIELD_ENCRYPTION_KEYS = env.csv("FIELD_ENCRYPTION_KEY") or (
+    [DEV_FIELD_ENCRYPTION_KEY] if DEBUG else []
+)
+SANDBOX_ENABLED = env.flag("SANDBOX_ENABLED", default=DEBUG)
+REDIS_URL = env.text("REDIS_URL")
+
+DATABASES = {
+    "default": env.database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    # Several threads (web + worker) share the file; wait for locks instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# --- Providers ---------------------------------------------------------------------------
+# API hosts default to the real services; in sandbox mode they point at the local fakes
+# under /sandbox/<provider>/ unless set explicitly.
+_sandbox = f"{PUBLIC_BASE_URL}/sandbox" if SANDBOX_ENABLED else ""
+SANDBOX_CLIENT_ID = "sandbox"
+SANDBOX_CLIENT_SECRET = "sandbox-secret"
+
+
+def _client(name: str, sandbox_value: str) -> str:
+    return env.text(name) or (sandbox_value if SANDBOX_ENABLED else "")
+
+
+FORTNOX_CLIENT_ID = _client("FORTNOX_CLIENT_ID", SANDBOX_CLIENT_ID)
+FORTNOX_CLIENT_SECRET = _client("FORTNOX_CLIENT_SECRET", SANDBOX_CLIENT_SECRET)
+FORTNOX_SCOPES = env.text(
+    "FORTNOX_SCOPES",
+    "companyinformation customer article invoice order payment currency price settings",
+).split()
+FORTNOX_API_URL = env.url(
+    "FORTNOX_API_URL", f"{_sandbox}/fortnox" if _sandbox else "https://api.fortnox.se"
+)
+FORTNOX_AUTH_URL = env.url(
+    "FORTNOX_AUTH_URL",
+    f"{_sandbox}/fortnox/oauth-v1" if _sandbox else "https://apps.fortnox.se/oauth-v1",
+)
+# Requests per tenant per window; Fortnox allows 25 per 5 seconds.
+FORTNOX_RATE_LIMIT = env.integer("FORTNOX_RATE_LIMIT", default=25)
+FORTNOX_RATE_WINDOW = env.number("FORTNOX_RATE_WINDOW", default=5.0)
+
+SHOPIFY_CLIENT_ID = _client("SHOPIFY_CLIENT_ID", SANDBOX_CLIENT_ID)
+SHOPIFY_CLIENT_SECRET = _client("SHOPIFY_CLIENT_SECRET", SANDBOX_CLIENT_SECRET)
+# During a secret rotation Shopify may sign with the previous secret for up to an hour.
+SHOPIFY_PREVIOUS_CLIENT_SECRET = env.text("SHOPIFY_PREVIOUS_CLIENT_SECRET")
+SHOPIFY_SCOPES = env.csv("SHOPIFY_SCOPES", "read_orders,write_orders,read_customers,read_products")
+SHOPIFY_API_VERSION = env.text("SHOPIFY_API_VERSION", "2026-07")
+# Where a shop's Admin API lives; {shop} is the myshopify domain.
+SHOPIFY_SHOP_URL = env.text(
+    "SHOPIFY_SHOP_URL", f"{_sandbox}/shopify/{{shop}}" if _sandbox else "https://{shop}"
+).rstrip("/")
+
+HUBSPOT_CLIENT_ID = _client("HUBSPOT_CLIENT_ID", SANDBOX_CLIENT_ID)
+HUBSPOT_CLIENT_SECRET = _client("HUBSPOT_CLIENT_SECRET", SANDBOX_CLIENT_SECRET)
+HUBSPOT_APP_ID = env.text("HUBSPOT_APP_ID", "1" if SANDBOX_ENABLED else "")
+HUBSPOT_SCOPES = env.text(
+    "HUBSPOT_SCOPES",
+    "oauth crm.objects.deals.read crm.objects.deals.write crm.objects.contacts.read "
+    "crm.objects.companies.read crm.objects.line_items.read files",
+).split()
+HUBSPOT_API_URL = env.url(
+    "HUBSPOT_API_URL", f"{_sandbox}/hubspot" if _sandbox else "https://api.hubapi.com"
+)
+HUBSPOT_AUTH_URL = env.url(
+    "HUBSPOT_AUTH_URL",
+    f"{_sandbox}/hubspot/oauth/authorize"
+    if _sandbox
+    else "https://app.hubspot.com/oauth/authorize",
+)
+
+HTTP_TIMEOUT = env.number("HTTP_TIMEOUT", default=20.0)
+HTTP_USER_AGENT = "fortnox-bridge/0.1 (+https://github.com/fortnox-bridge)"
+
+
+def _production_problems() -> list[str]:
+    problems = []
+    if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY:
+        problems.append("SECRET_KEY is not set (required when DEBUG is off)")
+    if not FIELD_ENCRYPTION_KEYS or DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS:
+        problems.append(
+            "FIELD_ENCRYPTION_KEY is not set or uses the development key (required when DEBUG"
+            " is off; make one with: python -c 'from cryptography.fernet import Fernet;"
+            " print(Fernet.generate_key().decode())')"
+        )
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS is not set (required when DEBUG is off)")
+    if not PUBLIC_BASE_URL:
+        problems.append("PUBLIC_BASE_URL is not set (required when DEBUG is off)")
+    if not FORTNOX_CLIENT_ID:
+        problems.append("FORTNOX_CLIENT_ID is not set (required when DEBUG is off)")
+    credentials = {
+        "FORTNOX": (FORTNOX_CLIENT_ID, FORTNOX_CLIENT_SECRET),
+        "SHOPIFY": (SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET),
+        "HUBSPOT": (HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET),
+    }
+    for provider, (client_id, secret) in credentials.items():
+        if client_id and not secret:
+            problems.append(f"{provider}_CLIENT_SECRET is not set but {provider}_CLIENT_ID is")
+    return problems
+
+
+if not DEBUG:
+    env.require(_production_problems())
+
+
+def _validate_fernet_keys(keys: list[str]) -> None:
+    from cryptography.fernet import Fernet
+
+    for key in keys:
+        try:
+            Fernet(key)
+        except Exception:
+            raise env.ConfigurationError(
+                "FIELD_ENCRYPTION_KEY holds a value that is not a Fernet key"
+                " (32 url-safe base64-encoded bytes)"
+            ) from None
+
+
+_validate_fernet_keys(FIELD_ENCRYPTION_KEYS)
+
+# --- Django ------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_q",
+    "integrations",
+    "syncs",
+    "fortnox",
+    "shopify_app",
+    "hubspot_app",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = PUBLIC_BASE_URL.startswith("https://")
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL] if PUBLIC_BASE_URL else []
+
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Task queue (django-q2) --------------------------------------------------------------
+# The ORM broker needs nothing but the database; set REDIS_URL to use Redis instead.
+Q_CLUSTER = {
+    "name": "fortnox-bridge",
+    "workers": env.integer("Q_WORKERS", default=2),
+    "timeout": 300,
+    "retry": 360,  # must exceed timeout; a task not acknowledged by then is handed out again
+    "max_attempts": 1,  # our tasks retry transient errors themselves, with backoff
+    "ack_failures": True,
+    "catch_up": False,
+    "save_limit": 1000,
+    "label": "Task queue",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["poll"] = 0.5
+
+REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"]}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
+}

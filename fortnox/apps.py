@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FortnoxConfig(AppConfig):
+    name = "fortnox"
+    verbose_name = "Fortnox"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ShopifyAppConfig(AppConfig):
+    name = "shopify_app"
+    verbose_name = "Shopify"

@@ -1,0 +1,19 @@
+"""Test settings: development defaults, real provider hosts (answered in-process by the
+sandboxes through ``responses``), and a fast password hasher."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SANDBOX_ENABLED", "true")
+os.environ.setdefault("PUBLIC_BASE_URL", "http://testserver")
+os.environ.setdefault("FORTNOX_API_URL", "https://api.fortnox.se")
+os.environ.setdefault("FORTNOX_AUTH_URL", "https://apps.fortnox.se/oauth-v1")
+os.environ.setdefault("SHOPIFY_SHOP_URL", "https://{shop}")
+os.environ.setdefault("HUBSPOT_API_URL", "https://api.hubapi.com")
+os.environ.setdefault("HUBSPOT_AUTH_URL", "https://app.hubspot.com/oauth/authorize")
+os.environ.setdefault("ENV_FILE", os.devnull)
+
+from config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
