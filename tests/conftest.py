@@ -4,6 +4,8 @@ import pytest
 import responses as responses_lib
 from django.db import connection
 
+pytest_plugins = ["tests.plugins.fortnox", "tests.plugins.shopify"]
+
 
 def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")

@@ -1,0 +1,1 @@
+"""Fortnox sandbox fixtures (filled in with the sandbox)."""

@@ -1,0 +1,1 @@
+"""Shopify sandbox fixtures (filled in with the sandbox)."""
