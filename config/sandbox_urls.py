@@ -2,4 +2,9 @@
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("fortnox/", include("fortnox.sandbox.urls")),
+    path("shopify/", include("shopify_app.sandbox.urls")),
+]

@@ -1,0 +1,3 @@
+"""Sandbox URLs (served under /sandbox/ when SANDBOX_ENABLED)."""
+
+urlpatterns: list = []
