@@ -9,6 +9,7 @@ from integrations.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("fortnox/", include("fortnox.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

@@ -63,3 +63,22 @@ class Connection(models.Model):
         if self.token_expires_at is None:
             return False
         return self.token_expires_at <= timezone.now() + timedelta(seconds=seconds)
+
+
+class RateLimitBucket(models.Model):
+    """One shared budget (e.g. one Fortnox tenant); its row is the lock for its hits."""
+
+    key = models.CharField(max_length=200, unique=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class RateLimitHit(models.Model):
+    """A request sent within the bucket's window; older hits are deleted as they expire."""
+
+    bucket = models.ForeignKey(RateLimitBucket, on_delete=models.CASCADE, related_name="hits")
+    at = models.FloatField(db_index=True, help_text="Seconds since the epoch.")
+
+    def __str__(self) -> str:
+        return f"{self.bucket_id}@{self.at}"
