@@ -112,7 +112,7 @@ def webhook_order_id(payload: dict[str, Any]) -> str:
     """The order id of an ``orders/*`` body (or a wrapped order, or a ``refunds/create``
     body, through its ``order_id``) as a string."""
     body = _unwrap(payload)
-    value = body.get("order_id") or body.get("id")
+    value = (body.get("order_id") or body.get("id")) if isinstance(body, dict) else None
     if value in (None, ""):
         raise ValueError("Shopify payload has no order id")
     # GraphQL ids ("gid://shopify/Order/123") end with the REST id.
