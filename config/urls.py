@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("fortnox/", include("fortnox.urls")),
+    path("syncs/", include("syncs.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

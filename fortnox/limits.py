@@ -57,11 +57,9 @@ def _country(payload: dict, name: str, where: str, notes: list[str]) -> None:
 def clean_customer(customer: dict) -> tuple[dict, list[str]]:
     out, notes = dict(customer), []
     _truncate(out, CUSTOMER_LIMITS, "Customer ", notes)
+    _truncate(out, {"DeliveryZipCode": 10}, "Customer ", notes)
     _country(out, "CountryCode", "Customer ", notes)
-    if isinstance(out.get("Delivery"), dict):
-        out["Delivery"] = dict(out["Delivery"])
-        _truncate(out["Delivery"], {"ZipCode": 10}, "Customer delivery ", notes)
-        _country(out["Delivery"], "CountryCode", "Customer delivery ", notes)
+    _country(out, "DeliveryCountryCode", "Customer ", notes)
     return out, notes
 
 

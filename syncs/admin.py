@@ -1,18 +1,81 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
-from syncs.models import InboundEvent, SyncRun, SyncRunLog
+from syncs.models import (
+    ExternalLink,
+    FieldMapping,
+    InboundEvent,
+    Integration,
+    SyncRun,
+    SyncRunLog,
+    UsageMonth,
+)
+from syncs.replay import run_replay
+from syncs.validation import mapping_targets
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Runs and events are records of what happened; nobody edits them by hand."""
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class FieldMappingForm(forms.ModelForm):
+    target = forms.ChoiceField(choices=mapping_targets)
+
+    class Meta:
+        model = FieldMapping
+        fields = ["target", "kind", "expression"]
+
+
+class FieldMappingInline(admin.TabularInline):
+    model = FieldMapping
+    form = FieldMappingForm
+    extra = 1
+
+
+class UsageInline(admin.TabularInline):
+    model = UsageMonth
+    extra = 0
+    can_delete = False
+    fields = ["month", "documents"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Integration)
+class IntegrationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "source", "fortnox", "document_type", "trigger", "enabled"]
+    list_filter = ["enabled", "document_type", "source__provider"]
+    inlines = [FieldMappingInline, UsageInline]
+    fieldsets = [
+        (None, {"fields": ["name", "source", "fortnox", "enabled"]}),
+        ("Documents", {"fields": ["document_type", "after_create", "trigger", "trigger_rules",
+                                  "use_presentment_currency", "prices_include_vat"]}),
+        ("Customers", {"fields": ["customer_match", "customer_numbering", "customer_number_path",
+                                  "write_back_customer_number", "default_terms_of_payment",
+                                  "default_currency", "default_price_list",
+                                  "default_way_of_delivery", "default_terms_of_delivery",
+                                  "default_language", "vat_type_overrides"]}),
+        ("Articles", {"fields": ["article_match", "missing_article", "placeholder_article",
+                                 "gift_card_account"]}),
+        ("Shipping", {"fields": ["shipping", "shipping_article"]}),
+    ]  # fmt: skip
+
+
+@admin.register(ExternalLink)
+class ExternalLinkAdmin(admin.ModelAdmin):
+    list_display = ["integration", "kind", "source_id", "fortnox_number", "created_at"]
+    list_filter = ["kind", "integration"]
+    search_fields = ["source_id", "fortnox_number"]
 
 
 @admin.register(InboundEvent)
@@ -36,8 +99,30 @@ class SyncRunLogInline(admin.TabularInline):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "provider", "operation", "source_id", "status", "attempts"]
-    list_filter = ["status", "provider", "operation"]
-    search_fields = ["source_id", "error_message"]
+    list_display = [
+        "created_at", "provider", "integration", "operation", "source_label", "status",
+        "document_number", "attempts",
+    ]  # fmt: skip
+    list_filter = ["status", "provider", "operation", "integration"]
+    search_fields = ["source_id", "source_label", "document_number", "error_message"]
     date_hierarchy = "created_at"
     inlines = [SyncRunLogInline]
+    actions = ["replay"]
+
+    @admin.action(description="Replay the selected failed runs")
+    def replay(self, request, queryset):
+        replayed = sum(run_replay(run=run) for run in queryset)
+        skipped = queryset.count() - replayed
+        self.message_user(request, f"{replayed} run(s) queued again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} run(s) were not failed or skipped, so they were left alone.",
+                messages.WARNING,
+            )
+
+
+@admin.register(UsageMonth)
+class UsageMonthAdmin(ReadOnlyAdmin):
+    list_display = ["month", "integration", "documents"]
+    list_filter = ["integration"]

@@ -1,8 +1,207 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
-from integrations.models import Provider
+from integrations.models import Connection, Provider
+
+
+class Integration(models.Model):
+    """One source (a Shopify shop or a HubSpot portal) linked to one Fortnox tenant, with
+    the settings that decide what its sales become in Fortnox."""
+
+    class DocumentType(models.TextChoices):
+        INVOICE = "invoice", "Draft invoice"
+        ORDER = "order", "Draft order"
+
+    class AfterCreate(models.TextChoices):
+        NOTHING = "nothing", "Nothing (leave it as a draft)"
+        BOOKKEEP = "bookkeep", "Bookkeep the invoice"
+        EMAIL = "email", "E-mail the invoice to the customer"
+
+    class CustomerMatch(models.TextChoices):
+        EMAIL = "email", "E-mail address"
+        ORGANISATION_NUMBER = "organisation_number", "Organisation number"
+        CUSTOMER_NUMBER = "customer_number", "Customer number from a source field"
+
+    class CustomerNumbering(models.TextChoices):
+        FORTNOX = "fortnox", "Fortnox numbers new customers"
+        SOURCE = "source", "Take the number from a source field"
+
+    class ArticleMatch(models.TextChoices):
+        SKU = "sku", "SKU = article number"
+        NAME = "name", "Product name = article description"
+        LINKS = "links", "Only the table of direct links"
+
+    class MissingArticle(models.TextChoices):
+        HALT = "halt", "Halt the sync for review"
+        PLACEHOLDER = "placeholder", "Use the placeholder article"
+        CREATE = "create", "Create the article in Fortnox"
+
+    class Shipping(models.TextChoices):
+        ROW = "row", "A row with the shipping article"
+        FREIGHT = "freight", "Fortnox's Freight field"
+
+    class PricesIncludeVat(models.TextChoices):
+        SOURCE = "source", "Follow the source"
+        INCLUDE = "include", "Always including VAT"
+        EXCLUDE = "exclude", "Always excluding VAT"
+
+    name = models.CharField(max_length=200, blank=True)
+    source = models.OneToOneField(
+        Connection,
+        on_delete=models.CASCADE,
+        related_name="integration",
+        limit_choices_to=~Q(provider=Provider.FORTNOX),
+    )
+    fortnox = models.ForeignKey(
+        Connection,
+        on_delete=models.PROTECT,
+        related_name="fortnox_integrations",
+        null=True,
+        blank=True,
+        limit_choices_to={"provider": Provider.FORTNOX},
+        help_text="The one Fortnox account this source books into. To switch accounts,"
+        " disconnect this one first.",
+    )
+    enabled = models.BooleanField(default=True)
+
+    document_type = models.CharField(max_length=10, choices=DocumentType.choices, default="invoice")
+    after_create = models.CharField(max_length=10, choices=AfterCreate.choices, default="nothing")
+    trigger = models.CharField(
+        max_length=50,
+        default="paid",
+        help_text="When a sale becomes a document. Shopify: paid, fulfilled or created.",
+    )
+    trigger_rules = models.JSONField(
+        default=dict, blank=True, help_text="Source-specific rules, e.g. HubSpot stages."
+    )
+    use_presentment_currency = models.BooleanField(
+        default=False, help_text="Shopify: invoice in the buyer's currency, not the shop's."
+    )
+
+    customer_match = models.CharField(max_length=30, choices=CustomerMatch.choices, default="email")
+    customer_numbering = models.CharField(
+        max_length=10, choices=CustomerNumbering.choices, default="fortnox"
+    )
+    customer_number_path = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Source field with the customer number, e.g. customer.id.",
+    )
+    write_back_customer_number = models.BooleanField(default=False)
+    default_terms_of_payment = models.CharField(max_length=20, blank=True)
+    default_currency = models.CharField(max_length=3, blank=True)
+    default_price_list = models.CharField(max_length=20, blank=True)
+    default_way_of_delivery = models.CharField(max_length=20, blank=True)
+    default_terms_of_delivery = models.CharField(max_length=20, blank=True)
+    default_language = models.CharField(
+        max_length=2, blank=True, choices=[("SV", "Swedish"), ("EN", "English")]
+    )
+    vat_type_overrides = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Per country: {"NO": "EXPORT", "DE": "EUVAT"}.',
+    )
+
+    article_match = models.CharField(max_length=10, choices=ArticleMatch.choices, default="sku")
+    missing_article = models.CharField(
+        max_length=15, choices=MissingArticle.choices, default="halt"
+    )
+    placeholder_article = models.CharField(max_length=50, blank=True)
+
+    shipping = models.CharField(max_length=10, choices=Shipping.choices, default="row")
+    shipping_article = models.CharField(max_length=50, blank=True)
+    gift_card_account = models.PositiveIntegerField(
+        default=2420, help_text="Account for sold gift cards (a liability, no VAT)."
+    )
+    prices_include_vat = models.CharField(
+        max_length=10, choices=PricesIncludeVat.choices, default="source"
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name or str(self.source)
+
+    def clean(self) -> None:
+        from syncs.validation import validate_integration
+
+        validate_integration(self)
+
+
+class FieldMapping(models.Model):
+    """A value for a Fortnox field, taken from the source: a dotted path, a constant or a
+    template such as ``Shopify {order.name}``."""
+
+    class Kind(models.TextChoices):
+        PATH = "path", "Dotted path"
+        CONSTANT = "constant", "Constant"
+        TEMPLATE = "template", "Template"
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="mappings")
+    target = models.CharField(max_length=80, help_text="e.g. invoice.YourReference")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default="path")
+    expression = models.CharField(max_length=1024)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "target"], name="uniq_mapping_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} <- {self.expression}"
+
+    def clean(self) -> None:
+        from syncs.validation import validate_mapping
+
+        validate_mapping(target=self.target, kind=self.kind, expression=self.expression)
+
+
+class ExternalLink(models.Model):
+    """A source object and the Fortnox record made or found for it. The unique key makes
+    creation idempotent and saves a lookup next time."""
+
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer", "Customer"
+        ARTICLE = "article", "Article"
+        INVOICE = "invoice", "Invoice"
+        ORDER = "order", "Order"
+        CREDIT = "credit", "Credit invoice"
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source_id = models.CharField(max_length=255)
+    fortnox_number = models.CharField(max_length=50)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration", "kind", "source_id"], name="uniq_external_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_id} -> {self.fortnox_number}"
+
+
+class UsageMonth(models.Model):
+    """Documents created per integration and month; only successes are counted."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="usage")
+    month = models.DateField(help_text="First day of the month.")
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "month"], name="uniq_usage_month")
+        ]
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.integration} {self.month:%Y-%m}: {self.documents}"
 
 
 class InboundEvent(models.Model):
@@ -39,7 +238,10 @@ class InboundEvent(models.Model):
 
 
 class SyncRun(models.Model):
-    """One piece of sync work on one source object, with its outcome and step log."""
+    """One piece of sync work on one source object, with its outcome and step log.
+
+    Unique per (integration, operation, source object): however many events arrive for a
+    sale, there is one run, and so at most one Fortnox document."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -49,23 +251,38 @@ class SyncRun(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
 
+    DONE = (Status.SUCCEEDED, Status.SUCCEEDED_WITH_WARNING)
+
+    integration = models.ForeignKey(
+        Integration, on_delete=models.CASCADE, related_name="runs", null=True, blank=True
+    )
     provider = models.CharField(max_length=20, choices=Provider.choices)
     operation = models.CharField(max_length=50)
     source_id = models.CharField(max_length=255)
+    source_label = models.CharField(max_length=100, blank=True, help_text="e.g. #1001")
     status = models.CharField(
         max_length=30, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     attempts = models.PositiveIntegerField(default=0)
+    document_type = models.CharField(max_length=10, blank=True)
+    document_number = models.CharField(max_length=50, blank=True)
     error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration", "operation", "source_id"], name="uniq_run_per_object"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.operation} {self.provider}:{self.source_id} ({self.status})"
+        label = self.source_label or self.source_id
+        return f"{self.operation} {self.provider}:{label} ({self.status})"
 
     @property
     def duration(self):

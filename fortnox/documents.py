@@ -1,0 +1,162 @@
+"""Building Fortnox customers, articles, invoices and orders from canonical documents.
+
+Pure functions: the engine decides the customer number, each line's article and the
+integration's options; these functions only say how Fortnox wants it written.
+Rows carry the source's unit price and its whole-row discount as an AMOUNT, so Fortnox's
+arithmetic reproduces the source's per-line amounts instead of re-rounding unit prices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from syncs.documents import ZERO, Customer, CustomerKind, Line, LineKind, SalesDocument
+
+NO_VAT_TYPES = frozenset({"EUREVERSEDVAT", "EXPORT"})
+
+
+@dataclass(frozen=True)
+class DocumentOptions:
+    document_type: str = "invoice"  # "invoice" | "order"
+    customer_number: str = ""
+    customer_vat_type: str = "SEVAT"
+    # Article number per line, by the line's index in SalesDocument.lines ("" = none).
+    article_numbers: dict[int, str] = field(default_factory=dict)
+    shipping: str = "row"  # "row" | "freight"
+    prices_include_vat: bool | None = None  # None: follow the document
+    gift_card_account: int | None = None
+    remarks: str = ""
+    credit_invoice_reference: str = ""
+
+
+def envelope(document_type: str) -> tuple[str, str]:
+    """("Invoice", "InvoiceRows") or ("Order", "OrderRows")."""
+    return ("Order", "OrderRows") if document_type == "order" else ("Invoice", "InvoiceRows")
+
+
+def _num(value: Decimal) -> float:
+    return float(value)
+
+
+def build_row(line: Line, *, article_number: str, document_type: str, sign: int, options) -> dict:
+    quantity = _num(line.quantity * sign)
+    row: dict = {}
+    if article_number:
+        row["ArticleNumber"] = article_number
+    row["Description"] = line.description
+    if document_type == "order":
+        row["OrderedQuantity"] = quantity
+    row["DeliveredQuantity"] = quantity
+    row["Price"] = _num(line.unit_price)
+    row["VAT"] = _num(line.vat_rate)
+    if line.discount:
+        row["Discount"] = _num(line.discount * sign)
+        row["DiscountType"] = "AMOUNT"
+    if line.kind == LineKind.GIFT_CARD and options.gift_card_account:
+        row["AccountNumber"] = options.gift_card_account
+    return row
+
+
+def freight_excluding_vat(doc: SalesDocument, include_vat: bool) -> Decimal:
+    """Fortnox's Freight is an amount excluding VAT."""
+    shipping = doc.lines_of(LineKind.SHIPPING)
+    amount = sum((line.amount for line in shipping), ZERO)
+    if include_vat:
+        amount -= sum((line.vat_amount for line in shipping), ZERO)
+    return amount
+
+
+def build_document(doc: SalesDocument, options: DocumentOptions) -> dict:
+    """The body of ``POST /3/invoices`` or ``/3/orders`` (without the envelope)."""
+    include_vat = (
+        doc.prices_include_vat if options.prices_include_vat is None else options.prices_include_vat
+    )
+    sign = -1 if doc.is_credit else 1
+    _, rows_key = envelope(options.document_type)
+    date_key = "OrderDate" if options.document_type == "order" else "InvoiceDate"
+    body: dict = {
+        "CustomerNumber": options.customer_number,
+        date_key: doc.issued_on.isoformat(),
+        "Currency": doc.currency,
+        "VATIncluded": include_vat,
+        "ExternalInvoiceReference1": doc.source_key,
+        "YourOrderNumber": doc.number,
+        "Remarks": options.remarks,
+    }
+    if doc.currency_rate is not None:
+        body["CurrencyRate"] = _num(doc.currency_rate)
+    if options.credit_invoice_reference:
+        body["CreditInvoiceReference"] = options.credit_invoice_reference
+    rows = []
+    for index, line in enumerate(doc.lines):
+        if line.kind == LineKind.SHIPPING and options.shipping == "freight":
+            continue
+        article = options.article_numbers.get(index, "")
+        rows.append(
+            build_row(
+                line,
+                article_number=article,
+                document_type=options.document_type,
+                sign=sign,
+                options=options,
+            )
+        )
+    if options.shipping == "freight" and doc.lines_of(LineKind.SHIPPING):
+        body["Freight"] = _num(freight_excluding_vat(doc, include_vat) * sign)
+    body[rows_key] = rows
+    return body
+
+
+def build_customer(customer: Customer, *, vat_type: str, defaults: dict[str, str]) -> dict:
+    """The body of ``POST /3/customers`` for a customer met for the first time."""
+    body: dict = {
+        "Name": customer.name,
+        "Type": "COMPANY" if customer.kind == CustomerKind.COMPANY else "PRIVATE",
+        "VATType": vat_type,
+    }
+    optional = {
+        "Email": customer.email,
+        "Phone1": customer.phone or customer.billing.phone,
+        "OrganisationNumber": customer.organisation_number,
+        "VATNumber": customer.vat_number,
+        "Address1": customer.billing.line1,
+        "Address2": customer.billing.line2,
+        "ZipCode": customer.billing.zip_code,
+        "City": customer.billing.city,
+        "CountryCode": customer.billing.country_code,
+    }
+    body.update({key: value for key, value in optional.items() if value})
+    delivery = customer.delivery
+    if delivery and delivery != customer.billing:
+        body.update(
+            {
+                key: value
+                for key, value in {
+                    "DeliveryName": delivery.name or delivery.company,
+                    "DeliveryAddress1": delivery.line1,
+                    "DeliveryAddress2": delivery.line2,
+                    "DeliveryZipCode": delivery.zip_code,
+                    "DeliveryCity": delivery.city,
+                    "DeliveryCountryCode": delivery.country_code,
+                    "DeliveryPhone1": delivery.phone,
+                }.items()
+                if value
+            }
+        )
+    body.update({key: value for key, value in defaults.items() if value})
+    return body
+
+
+def build_article(line: Line, *, article_number: str, prices_include_vat: bool) -> dict:
+    """The body of ``POST /3/articles`` for a product met for the first time."""
+    body: dict = {"Description": line.description, "Type": "STOCK"}
+    if article_number:
+        body["ArticleNumber"] = article_number
+    return body
+
+
+def price_excluding_vat(line: Line, prices_include_vat: bool) -> Decimal:
+    if not prices_include_vat:
+        return line.unit_price
+    return (line.unit_price * 100 / (100 + line.vat_rate)).quantize(Decimal("0.01"))

@@ -1,0 +1,125 @@
+"""Finding the Fortnox article for each line, by the integration's policy."""
+
+from __future__ import annotations
+
+from fortnox.client import FortnoxClient
+from fortnox.documents import build_article, price_excluding_vat
+from fortnox.limits import clean_article_number
+from integrations.errors import ConnectorError
+from syncs.documents import Line, LineKind, SalesDocument
+from syncs.links import link_get, link_save
+from syncs.mapping import mappings_apply
+from syncs.models import ExternalLink, Integration
+from syncs.runs import RunLog
+
+KIND = ExternalLink.Kind.ARTICLE
+Match = Integration.ArticleMatch
+Missing = Integration.MissingArticle
+
+
+class ArticleMissing(ConnectorError):
+    """No article matches and the policy says to halt for review."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True, provider="syncs")
+
+
+def article_key(integration: Integration, line: Line) -> str:
+    """The link-table key of a line's product under the integration's match rule."""
+    if integration.article_match == Match.SKU:
+        return f"sku:{line.sku}" if line.sku else ""
+    if integration.article_match == Match.NAME:
+        return f"name:{line.description}"
+    product = line.variant_id or line.product_id
+    return f"product:{product}" if product else ""
+
+
+def new_article_number(integration: Integration, line: Line) -> str:
+    if integration.article_match == Match.SKU and line.sku:
+        return clean_article_number(line.sku)
+    return ""  # Fortnox numbers it
+
+
+def articles_resolve(
+    *, integration: Integration, doc: SalesDocument, client: FortnoxClient, log: RunLog
+) -> dict[int, str]:
+    """Article number per line index ("" for a row without an article)."""
+    numbers: dict[int, str] = {}
+    for index, line in enumerate(doc.lines):
+        if line.kind == LineKind.SHIPPING:
+            numbers[index] = integration.shipping_article
+        elif line.kind == LineKind.PRODUCT:
+            numbers[index] = _resolve_line(integration, doc, line, client, log)
+        else:
+            numbers[index] = ""
+    return numbers
+
+
+def _resolve_line(
+    integration: Integration, doc: SalesDocument, line: Line, client: FortnoxClient, log: RunLog
+) -> str:
+    key = article_key(integration, line)
+    if key and (number := link_get(integration, KIND, key)):
+        return number
+    found = _lookup(integration, line, client) if key else None
+    if found:
+        number = found["ArticleNumber"]
+        log.info("article", f"Article {number} found in Fortnox for {line.description!r}")
+        return link_save(integration, KIND, key, number)
+    return _when_missing(integration, doc, line, key, client, log)
+
+
+def _lookup(integration: Integration, line: Line, client: FortnoxClient) -> dict | None:
+    if integration.article_match == Match.SKU:
+        return client.find_article(article_number=clean_article_number(line.sku))
+    if integration.article_match == Match.NAME:
+        return client.find_article(description=line.description[:200])
+    return None  # LINKS: only the table counts
+
+
+def _when_missing(integration, doc, line, key, client, log) -> str:
+    what = f"SKU {line.sku!r}" if line.sku else f"product {line.description!r}"
+    policy = integration.missing_article
+    if policy == Missing.PLACEHOLDER:
+        if not integration.placeholder_article:
+            raise ArticleMissing(
+                f"No Fortnox article matches {what}, and no placeholder article is set in"
+                " the integration's settings."
+            )
+        log.warning(
+            "article",
+            f"No Fortnox article matches {what}; placeholder article"
+            f" {integration.placeholder_article} used",
+        )
+        return integration.placeholder_article
+    if policy == Missing.CREATE:
+        return _create(integration, doc, line, key, client, log)
+    raise ArticleMissing(
+        f"No Fortnox article matches {what} (line {line.description!r}). Create or link the"
+        " article in Fortnox, then replay this sync."
+    )
+
+
+def _create(integration, doc, line, key, client, log) -> str:
+    payload = article_payload(integration, doc, line, log.warnings)
+    created = client.create_article(article=payload)
+    number = created["ArticleNumber"]
+    for note in client.adjustments:
+        log.warning("article", note)
+    price = price_excluding_vat(line, doc.prices_include_vat)
+    client.set_price(article_number=number, price=price)
+    log.info("article", f"Article {number} created for {line.description!r} at {price}", payload)
+    return link_save(integration, KIND, key, number) if key else number
+
+
+def article_payload(
+    integration: Integration, doc: SalesDocument, line: Line, warnings: list[str]
+) -> dict:
+    body = build_article(
+        line,
+        article_number=new_article_number(integration, line),
+        prices_include_vat=doc.prices_include_vat,
+    )
+    return mappings_apply(
+        integration=integration, target="article", payload=body, doc=doc, warnings=warnings
+    )

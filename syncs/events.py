@@ -1,0 +1,60 @@
+"""Processing a recorded webhook: ask its source what it means, claim the runs."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.registry import get_source
+from syncs.models import InboundEvent, Integration
+from syncs.runs import run_get_or_create
+
+log = logging.getLogger(__name__)
+State = InboundEvent.State
+
+
+def event_process(*, event_id: int) -> list[int]:
+    """Turn one inbound event into claimed runs, run them, and mark the event. Returns the
+    ids of the runs it started."""
+    claimed = InboundEvent.objects.filter(
+        pk=event_id, state__in=[State.RECEIVED, State.FAILED]
+    ).update(state=State.PROCESSING)
+    if not claimed:
+        return []
+    event = InboundEvent.objects.get(pk=event_id)
+    try:
+        work = get_source(event.provider).interpret_event(event=event)
+    except Exception as exc:
+        log.exception("event %s could not be interpreted", event.pk)
+        _mark(event, State.FAILED, f"{type(exc).__name__}: {exc}")
+        return []
+    if not work:
+        _mark(event, State.IGNORED, "")
+        return []
+    integration = Integration.objects.get(
+        source__provider=event.provider, source__account_id=event.account_id
+    )
+    run_ids = []
+    for item in work:
+        run = run_get_or_create(
+            integration=integration,
+            operation=item.operation,
+            source_id=item.source_id,
+            label=item.label,
+        )
+        run_ids.append(run.pk)
+    _mark(event, State.PROCESSED, "")
+    from syncs.tasks import enqueue_run
+
+    for run_id in run_ids:
+        transaction.on_commit(lambda run_id=run_id: enqueue_run(run_id))
+    return run_ids
+
+
+def _mark(event: InboundEvent, state: str, error: str) -> None:
+    event.state = state
+    event.error = error
+    event.processed_at = timezone.now()
+    event.save(update_fields=["state", "error", "processed_at"])

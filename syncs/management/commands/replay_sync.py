@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from syncs.models import SyncRun
+from syncs.replay import run_replay
+
+
+class Command(BaseCommand):
+    help = "Run failed syncs again: by run id, or every failed run with --failed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("run_ids", nargs="*", type=int, metavar="RUN_ID")
+        parser.add_argument("--failed", action="store_true", help="All failed runs")
+        parser.add_argument("--since", help="With --failed: runs created on or after YYYY-MM-DD")
+        parser.add_argument("--integration", type=int, help="Only this integration's runs")
+        parser.add_argument("--dry-run", action="store_true", help="List, change nothing")
+
+    def handle(self, *args, run_ids, failed, since, integration, dry_run, **options):
+        runs = self._select(run_ids, failed, since, integration)
+        total = len(runs)
+        succeeded = replayed = 0
+        for index, run in enumerate(runs, start=1):
+            if dry_run:
+                self.stdout.write(
+                    f"would replay run {run.pk} {run.source_label}: {run.error_message}"
+                )
+                continue
+            if run_replay(run=run, inline=True):
+                replayed += 1
+                run.refresh_from_db()
+                succeeded += run.status in SyncRun.DONE
+            self._progress(index, total)
+        verb = "would replay" if dry_run else "replayed"
+        count = total if dry_run else replayed
+        tail = "" if dry_run else f", {succeeded} succeeded, {replayed - succeeded} still failing"
+        self.stdout.write(f"{verb} {count} of {total} run(s){tail}")
+
+    def _select(self, run_ids, failed, since, integration) -> list[SyncRun]:
+        if bool(run_ids) == failed:
+            raise CommandError("Give run ids, or --failed (not both).")
+        runs = SyncRun.objects.order_by("pk")
+        if integration:
+            runs = runs.filter(integration_id=integration)
+        if failed:
+            runs = runs.filter(status=SyncRun.Status.FAILED)
+            if since:
+                runs = runs.filter(created_at__gte=_start_of(since))
+            return list(runs)
+        found = {run.pk: run for run in runs.filter(pk__in=run_ids)}
+        missing = [str(pk) for pk in run_ids if pk not in found]
+        if missing:
+            raise CommandError(f"No run with id {', '.join(missing)}")
+        return [found[pk] for pk in run_ids]
+
+    def _progress(self, index: int, total: int) -> None:
+        if total < 2:
+            return
+        width = 30
+        filled = width * index // total
+        end = "\n" if index == total else ""
+        self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {index}/{total}", ending=end)
+
+
+def _start_of(day: str):
+    try:
+        parsed = datetime.strptime(day, "%Y-%m-%d").date()
+    except ValueError:
+        raise CommandError(f"--since takes a date as YYYY-MM-DD, not {day!r}") from None
+    return timezone.make_aware(datetime.combine(parsed, time.min))

@@ -1,0 +1,225 @@
+"""The sync of one sale into one Fortnox document, exactly once.
+
+Exactly once rests on three things: one ``SyncRun`` per (integration, operation, object)
+by a unique constraint; a conditional update that lets one worker claim it; and the sale's
+source key in ``ExternalInvoiceReference1``, looked up before creating on any retry, so a
+crash between Fortnox's answer and our commit finds the document instead of making another.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from fortnox.client import FortnoxClient
+from integrations.errors import ConnectorError
+from integrations.models import ConnectionStatus
+from integrations.registry import SyncSkipped, get_source
+from syncs import usage
+from syncs.articles import articles_resolve
+from syncs.building import document_kind, document_options, document_payload, totals_differences
+from syncs.customers import customer_resolve
+from syncs.documents import SalesDocument
+from syncs.links import link_get, link_save
+from syncs.models import Integration, SyncRun
+from syncs.runs import RunLog, run_claim
+
+log = logging.getLogger(__name__)
+Status = SyncRun.Status
+
+
+class SyncFailed(ConnectorError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True, provider="syncs")
+
+
+@dataclass
+class Outcome:
+    document_number: str
+    warnings: list[str]
+
+
+def fortnox_client_for(integration: Integration) -> FortnoxClient:
+    fortnox = integration.fortnox
+    if fortnox is None or fortnox.status != ConnectionStatus.ACTIVE:
+        raise SyncFailed(
+            "Fortnox is not connected for this shop"
+            + (f" ({fortnox.last_error})" if fortnox and fortnox.last_error else "")
+            + ". Connect Fortnox, then replay."
+        )
+    return FortnoxClient(connection=fortnox)
+
+
+def document_sync(*, run: SyncRun, log_: RunLog) -> Outcome:
+    """Create the run's Fortnox document, or find the one an earlier attempt created."""
+    integration = run.integration
+    if not integration.enabled:
+        raise SyncSkipped("The integration is switched off.")
+    source = get_source(integration.source.provider)
+    doc = source.load_document(
+        integration=integration, operation=run.operation, source_id=run.source_id
+    )
+    _label(run, doc)
+    kind = document_kind(integration, doc)
+    if number := link_get(integration, kind, doc.source_key):
+        log_.info("document", f"Fortnox {kind} {number} already exists for this sale")
+        return Outcome(number, [])
+    client = fortnox_client_for(integration)
+    existing = _find_existing(client, kind, doc) if run.attempts > 1 else None
+    if existing:
+        number = existing["DocumentNumber"]
+        log_.info("document", f"Found {kind} {number} made by an earlier attempt")
+        created = _get_document(client, kind, number)
+    else:
+        created = _create(integration, doc, kind, client, log_)
+        number = created["DocumentNumber"]
+    link_save(integration, kind, doc.source_key, number)
+    SyncRun.objects.filter(pk=run.pk).update(document_number=number, document_type=kind)
+    _after_create(integration, kind, number, client, log_)
+    for difference in totals_differences(doc, created, source.label):
+        log_.warning("verify", difference)
+    return Outcome(number, list(log_.warnings))
+
+
+def _label(run: SyncRun, doc: SalesDocument) -> None:
+    if run.source_label != doc.number:
+        run.source_label = doc.number
+        SyncRun.objects.filter(pk=run.pk).update(source_label=doc.number)
+
+
+def _find_existing(client: FortnoxClient, kind: str, doc: SalesDocument) -> dict | None:
+    if kind == "order":
+        return client.find_order_by_reference(reference=doc.source_key)
+    return client.find_invoice_by_reference(reference=doc.source_key)
+
+
+def _get_document(client: FortnoxClient, kind: str, number: str) -> dict:
+    if kind == "order":
+        return client.get_order(document_number=number)
+    return client.get_invoice(document_number=number)
+
+
+def _create(integration, doc: SalesDocument, kind: str, client: FortnoxClient, log_: RunLog):
+    for warning in doc.warnings:
+        log_.warning("map", warning)
+    customer_number = customer_resolve(integration=integration, doc=doc, client=client, log=log_)
+    articles = articles_resolve(integration=integration, doc=doc, client=client, log=log_)
+    credit_ref = ""
+    if doc.is_credit:
+        credit_ref = link_get(integration, integration.document_type, _sale_key(doc))
+    options = document_options(
+        integration,
+        doc,
+        customer_number=customer_number,
+        article_numbers=articles,
+        credit_invoice_reference=credit_ref,
+    )
+    payload = document_payload(integration, doc, options, log_.warnings)
+    if kind == "order":
+        created = client.create_order(order=payload)
+    else:
+        created = client.create_invoice(invoice=payload)
+    for note in client.adjustments:
+        log_.warning("document", note)
+    log_.info("document", f"Fortnox {kind} {created['DocumentNumber']} created", payload)
+    return created
+
+
+def _sale_key(doc: SalesDocument) -> str:
+    return f"{doc.source}:sale:{doc.credit_for}"
+
+
+def _after_create(integration, kind: str, number: str, client: FortnoxClient, log_: RunLog):
+    action = integration.after_create
+    if action == Integration.AfterCreate.NOTHING:
+        return
+    if kind == "order":
+        log_.warning("after", f"'{action}' applies to invoices only; the order was left as is")
+        return
+    if action == Integration.AfterCreate.BOOKKEEP:
+        client.bookkeep_invoice(document_number=number)
+        log_.info("after", f"Invoice {number} bookkept")
+    elif action == Integration.AfterCreate.EMAIL:
+        client.email_invoice(document_number=number)
+        log_.info("after", f"Invoice {number} sent by e-mail")
+
+
+# --- running ---------------------------------------------------------------------------
+RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds before attempts 2..6
+
+
+def run_execute(*, run_id: int) -> SyncRun:
+    """Claim and run one sync run; record the outcome and report it to the source.
+
+    Never raises for a sync failure: the outcome is on the run, where operators look."""
+    if not run_claim(run_id=run_id):
+        return SyncRun.objects.get(pk=run_id)
+    run = SyncRun.objects.select_related("integration__source", "integration__fortnox").get(
+        pk=run_id
+    )
+    run_log = RunLog(run)
+    try:
+        outcome = document_sync(run=run, log_=run_log)
+    except SyncSkipped as skipped:
+        _finish(run, Status.SKIPPED, str(skipped))
+        run_log.info("skip", str(skipped))
+        return run
+    except ConnectorError as error:
+        _failed(run, run_log, error)
+    except Exception:
+        log.exception("sync run %s crashed", run.pk)
+        message = "An unexpected error stopped this sync; it is logged for the operators."
+        run_log.error("crash", message)
+        _finish(run, Status.FAILED, message)
+    else:
+        status = Status.SUCCEEDED_WITH_WARNING if outcome.warnings else Status.SUCCEEDED
+        _finish(run, status, " ".join(outcome.warnings), document_number=outcome.document_number)
+        usage.usage_count(integration=run.integration, run=run)
+    _report(run, run_log)
+    return run
+
+
+def _failed(run: SyncRun, run_log: RunLog, error: ConnectorError) -> None:
+    run_log.error("error", error.message, error.detail or None)
+    if error.permanent or run.attempts > len(RETRY_DELAYS):
+        suffix = "" if error.permanent else f" (gave up after {run.attempts} attempts)"
+        _finish(run, Status.FAILED, error.message + suffix)
+        return
+    delay = max(RETRY_DELAYS[run.attempts - 1], error.retry_after or 0)
+    run.status = Status.PENDING
+    run.error_message = error.message
+    run.next_attempt_at = timezone.now() + timezone.timedelta(seconds=delay)
+    run.save(update_fields=["status", "error_message", "next_attempt_at"])
+    run_log.info("retry", f"Transient failure; attempt {run.attempts + 1} in {delay} s")
+    from syncs.tasks import enqueue_run
+
+    transaction.on_commit(lambda: enqueue_run(run.pk, delay=delay))
+
+
+def _finish(run: SyncRun, status: str, message: str, *, document_number: str = "") -> None:
+    run.status = status
+    run.error_message = message
+    run.finished_at = timezone.now()
+    fields = ["status", "error_message", "finished_at"]
+    if document_number:
+        run.document_number = document_number
+        fields.append("document_number")
+    run.save(update_fields=fields)
+
+
+def _report(run: SyncRun, run_log: RunLog) -> None:
+    if run.status == Status.PENDING:
+        return  # a retry is coming; report the final outcome only
+    from syncs.replay import replay_url
+
+    source = get_source(run.integration.source.provider)
+    try:
+        source.report(integration=run.integration, run=run, replay_url=replay_url(run))
+    except ConnectorError as error:
+        run_log.warning("report", f"Could not write the outcome back: {error.message}")
+    except Exception:
+        log.exception("report for run %s crashed", run.pk)
+        run_log.warning("report", "Could not write the outcome back (unexpected error).")

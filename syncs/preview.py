@@ -1,0 +1,72 @@
+"""What a sync would send to Fortnox, computed without writing anything or calling an API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from integrations.registry import get_source
+from syncs.articles import article_key, article_payload
+from syncs.building import document_options, document_payload
+from syncs.customers import customer_link_key, customer_payload
+from syncs.documents import LineKind, SalesDocument
+from syncs.links import link_get
+from syncs.models import ExternalLink, Integration
+
+NEW_CUSTOMER = "(new customer)"
+
+
+def default_integration(source_key: str) -> Integration:
+    """An unsaved integration with the default settings, for previews."""
+    return Integration(trigger=get_source(source_key).triggers[0][0])
+
+
+def document_preview(
+    *, source_key: str, payload: Any, integration: Integration | None = None
+) -> dict[str, Any]:
+    """The customer, articles and document that syncing ``payload`` would send."""
+    connector = get_source(source_key)
+    integration = integration or default_integration(source_key)
+    doc = connector.preview_document(payload=payload, integration=integration)
+    warnings = list(doc.warnings)
+    customer_number = _linked(
+        integration, ExternalLink.Kind.CUSTOMER, _customer_key(integration, doc)
+    )
+    customer = customer_payload(integration, doc, warnings)
+    articles, numbers = _articles(integration, doc, warnings)
+    options = document_options(
+        integration, doc, customer_number=customer_number or NEW_CUSTOMER, article_numbers=numbers
+    )
+    envelope = "Order" if options.document_type == "order" else "Invoice"
+    return {
+        "document_type": options.document_type,
+        "customer": {"Customer": customer},
+        "articles": [{"Article": article} for article in articles],
+        "document": {envelope: document_payload(integration, doc, options, warnings)},
+        "warnings": warnings,
+    }
+
+
+def _customer_key(integration: Integration, doc: SalesDocument) -> str:
+    return customer_link_key(integration, doc)
+
+
+def _linked(integration: Integration, kind: str, key: str) -> str:
+    return link_get(integration, kind, key) if integration.pk and key else ""
+
+
+def _articles(integration: Integration, doc: SalesDocument, warnings: list[str]):
+    """Each product line's article as it would be created, and the number each row uses
+    (a linked number when known, else the number a new article would get)."""
+    articles, numbers = [], {}
+    for index, line in enumerate(doc.lines):
+        if line.kind == LineKind.SHIPPING:
+            numbers[index] = integration.shipping_article
+            continue
+        if line.kind != LineKind.PRODUCT:
+            numbers[index] = ""
+            continue
+        article = article_payload(integration, doc, line, warnings)
+        linked = _linked(integration, ExternalLink.Kind.ARTICLE, article_key(integration, line))
+        numbers[index] = linked or article.get("ArticleNumber", "")
+        articles.append(article)
+    return articles, numbers

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.core import signing
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from syncs.models import SyncRun
+from syncs.replay import run_from_token, run_replay
+
+
+@require_http_methods(["GET", "POST"])
+def replay(request, token: str):
+    """The replay link written into a source's notes. GET shows the run and a button;
+    POST replays it (links are followed by previews and crawlers, so GET changes nothing)."""
+    try:
+        run = run_from_token(token)
+    except signing.SignatureExpired:
+        return _page(request, None, "This replay link has expired; ask an operator.", 410)
+    except (signing.BadSignature, ValueError, SyncRun.DoesNotExist):
+        return _page(request, None, "This replay link is not valid.", 404)
+    if request.method == "POST":
+        if run_replay(run=run):
+            run.refresh_from_db()
+            return _page(request, run, "The sync was started again.", 202)
+        return _page(request, run, "This sync is not failed, so there is nothing to replay.", 409)
+    return _page(request, run, "", 200)
+
+
+def _page(request, run, message: str, status: int):
+    return render(request, "syncs/replay.html", {"run": run, "message": message}, status=status)
