@@ -1,3 +1,12 @@
-"""Sandbox URLs (served under /sandbox/ when SANDBOX_ENABLED)."""
+"""Sandbox URLs, included under ``/sandbox/fortnox/``: ``3/...`` and ``oauth-v1/...``."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.urls import re_path
+
+from fortnox.sandbox.views import sandbox_view
+
+app_name = "fortnox_sandbox"
+urlpatterns = [
+    re_path(r"^(?P<rest>(?:3|oauth-v1)(?:/.*)?)$", sandbox_view, name="api"),
+]
