@@ -1,3 +1,12 @@
-"""Sandbox URLs (served under /sandbox/ when SANDBOX_ENABLED)."""
+"""Sandbox URLs (served under /sandbox/shopify/ when SANDBOX_ENABLED)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.urls import path
+
+from shopify_app.sandbox import views
+
+app_name = "shopify_sandbox"
+urlpatterns = [
+    path("<path:path>", views.dispatch, name="dispatch"),
+]
