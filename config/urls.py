@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("fortnox/", include("fortnox.urls")),
     path("syncs/", include("syncs.urls")),
+    path("shopify/", include("shopify_app.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

@@ -1,0 +1,148 @@
+"""Shopify work the engine and the webhooks ask for: reading orders, writing outcomes back,
+uninstalls and the mandatory privacy requests."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.models import Connection, ConnectionStatus
+from integrations.oauth import fresh_access_token
+from shopify_app.client import ShopifyClient
+from shopify_app.oauth import PROVIDER, ShopifyOAuth
+from syncs.models import InboundEvent, Integration, SyncRun, SyncRunLog
+
+log = logging.getLogger(__name__)
+SYNCED_TAG, ERROR_TAG = "fortnox-synced", "fortnox-error"
+METAFIELD_NAMESPACE, METAFIELD_KEY = "fortnox", "document_number"
+# Top-level keys of order and customer bodies that hold personal data.
+PERSONAL_KEYS = frozenset(
+    {
+        "email", "phone", "contact_email", "note", "customer", "billing_address",
+        "shipping_address", "browser_ip", "client_details", "first_name", "last_name",
+        "addresses", "default_address",
+    }
+)  # fmt: skip
+
+
+def shopify_client_for(connection: Connection) -> ShopifyClient:
+    token = fresh_access_token(connection_id=connection.pk, provider=ShopifyOAuth())
+    return ShopifyClient(shop=connection.account_id, access_token=token)
+
+
+def order_gid(order_id: str) -> str:
+    return order_id if order_id.startswith("gid://") else f"gid://shopify/Order/{order_id}"
+
+
+# --- write-back ------------------------------------------------------------------------
+def outcome_line(run: SyncRun, replay_url: str) -> str:
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    kind = run.document_type or "document"
+    if run.status in SyncRun.DONE:
+        line = f"[{stamp}] Fortnox {kind} {run.document_number} created."
+        if run.status == SyncRun.Status.SUCCEEDED_WITH_WARNING:
+            line += f" Check: {run.error_message}"
+        return line
+    return f"[{stamp}] Fortnox sync failed: {run.error_message} Replay: {replay_url}"
+
+
+def order_report(*, integration: Integration, run: SyncRun, replay_url: str) -> None:
+    """Append one line to the order's note (the merchant's text is kept), tag the order,
+    and store the document number in a metafield."""
+    if run.status not in (*SyncRun.DONE, SyncRun.Status.FAILED):
+        return
+    client = shopify_client_for(integration.source)
+    order = client.get_order(order_id=run.source_id)
+    note = (order.get("note") or "").rstrip()
+    line = outcome_line(run, replay_url)
+    client.update_order_note(order_id=run.source_id, note=f"{note}\n{line}" if note else line)
+    succeeded = run.status in SyncRun.DONE
+    client.add_tags(gid=order_gid(run.source_id), tags=[SYNCED_TAG if succeeded else ERROR_TAG])
+    if succeeded:
+        client.set_metafields(
+            metafields=[
+                {
+                    "ownerId": order_gid(run.source_id),
+                    "namespace": METAFIELD_NAMESPACE,
+                    "key": METAFIELD_KEY,
+                    "type": "single_line_text_field",
+                    "value": run.document_number,
+                }
+            ]
+        )
+
+
+# --- lifecycle and privacy -------------------------------------------------------------
+def shop_uninstalled(*, shop: str) -> None:
+    """Forget the shop's tokens (Shopify has revoked them) and stop all its work."""
+    with transaction.atomic():
+        for connection in Connection.objects.select_for_update().filter(
+            provider=PROVIDER, account_id=shop
+        ):
+            connection.access_token = connection.refresh_token = ""
+            connection.status = ConnectionStatus.DISCONNECTED
+            connection.last_error = "The app was uninstalled from the shop."
+            connection.save()
+        Integration.objects.filter(source__provider=PROVIDER, source__account_id=shop).update(
+            enabled=False
+        )
+
+
+def shop_redact(*, shop: str) -> None:
+    """Shopify's shop/redact (48 h after uninstall): delete everything kept for the shop."""
+    with transaction.atomic():
+        InboundEvent.objects.filter(provider=PROVIDER, account_id=shop).delete()
+        Connection.objects.filter(provider=PROVIDER, account_id=shop).delete()  # cascades
+
+
+def customer_redact(*, shop: str, customer: dict, order_ids: list[str]) -> int:
+    """Remove one customer's personal data from stored webhook bodies and run logs.
+    Returns how many stored rows were changed."""
+    customer_id = str(customer.get("id") or "")
+    email = (customer.get("email") or "").lower()
+    orders = {str(o) for o in order_ids}
+    changed = 0
+    for event in InboundEvent.objects.filter(provider=PROVIDER, account_id=shop):
+        body = _json(event.body)
+        if body is None or not _concerns(body, customer_id, email, orders):
+            continue
+        event.body = json.dumps(_scrub(body))
+        event.save(update_fields=["body"])
+        changed += 1
+    runs = SyncRun.objects.filter(
+        provider=PROVIDER, integration__source__account_id=shop, source_id__in=orders
+    )
+    changed += (
+        SyncRunLog.objects.filter(run__in=runs)
+        .exclude(excerpt="")
+        .update(excerpt="[redacted at the customer's request]")
+    )
+    return changed
+
+
+def _json(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _concerns(body, customer_id: str, email: str, orders: set[str]) -> bool:
+    if not isinstance(body, dict):
+        return False
+    if str(body.get("id")) in orders or str(body.get("order_id")) in orders:
+        return True
+    customer = body.get("customer") if isinstance(body.get("customer"), dict) else {}
+    ids = {str(body.get("id")) if "orders_count" in body else "", str(customer.get("id", ""))}
+    emails = {str(body.get("email") or "").lower(), str(customer.get("email") or "").lower()}
+    return bool(customer_id and customer_id in ids) or bool(email and email in emails)
+
+
+def _scrub(body: dict) -> dict:
+    return {
+        key: "[redacted]" if key in PERSONAL_KEYS and value not in (None, "") else value
+        for key, value in body.items()
+    }
