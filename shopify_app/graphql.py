@@ -12,9 +12,11 @@ converter produces, field by field:
   (``UNFULFILLED`` becomes null, ``PARTIALLY_FULFILLED`` becomes ``"partial"``);
 * ``discount_codes[].amount``: the sum of the allocations of that code's discount application
   (GraphQL has no per-code amount);
-* ``company`` (B2B orders only, else null): ``{id, location_id, name, location_name,
-  vat_number}`` where ``vat_number`` is the company location's tax registration id. REST
-  itself only carries ``{id, location_id}``; the other keys are this service's additions.
+* ``company`` (B2B orders only, else null): ``{id, location_id}`` as in REST, plus
+  ``name``, ``location_name`` and ``vat_number`` (the company location's tax registration
+  id) when Shopify has them; those three are this service's additions;
+* ``discount_applications``: as REST, except that automatic and script discounts have no
+  ``description`` (GraphQL does not expose one).
 
 Nothing here does I/O.
 """
@@ -383,17 +385,23 @@ def discount_codes_to_rest(applications: list[dict], lines: list[dict]) -> list[
 
 
 def company_to_rest(entity: dict | None) -> dict | None:
-    """The B2B purchasing company, or None for a consumer order (see module docstring)."""
+    """The B2B purchasing company, or None for a consumer order (see module docstring).
+
+    ``id`` and ``location_id`` are always there (as in REST); ``name``, ``location_name``
+    and ``vat_number`` only when Shopify has a value.
+    """
     if not entity or entity.get("__typename") != "PurchasingCompany":
         return None
     location = entity.get("location") or {}
-    tax = location.get("taxSettings") or {}
+    extra = {
+        "name": entity["company"].get("name"),
+        "location_name": location.get("name"),
+        "vat_number": (location.get("taxSettings") or {}).get("taxRegistrationId"),
+    }
     return {
         "id": legacy_id(entity["company"]["id"]),
         "location_id": legacy_id(location.get("id")),
-        "name": entity["company"].get("name"),
-        "location_name": location.get("name"),
-        "vat_number": tax.get("taxRegistrationId"),
+        **{key: value for key, value in extra.items() if value is not None},
     }
 
 

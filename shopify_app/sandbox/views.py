@@ -18,11 +18,17 @@ from django.views.decorators.csrf import csrf_exempt
 from shopify_app.sandbox.sandbox import ShopifySandbox
 
 _lock = threading.Lock()
-_state: dict = {"sandbox": None, "mtime": None}
+_state: dict = {"sandbox": None, "mtime": None, "path": None}
 
 
 def state_file() -> Path:
-    return Path(settings.BASE_DIR) / "var" / "sandbox" / "shopify.json"
+    return _state["path"] or Path(settings.BASE_DIR) / "var" / "sandbox" / "shopify.json"
+
+
+def set_default_sandbox(sandbox: ShopifySandbox | None, *, path: Path | None = None) -> None:
+    """Serve ``sandbox`` (saved to ``path``) instead of the one from var/; None resets."""
+    with _lock:
+        _state.update(sandbox=sandbox, path=path, mtime=None)
 
 
 def _mtime(path: Path) -> float | None:
