@@ -17,3 +17,4 @@ from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+Q_CLUSTER["sync"] = True  # noqa: F405 - enqueued tasks run inline, in the test's transaction
