@@ -118,7 +118,10 @@ def _execute(ctx: Context, operation: gql.Operation, variables: dict) -> tuple[d
             errors.append({**_error(message, "ACCESS_DENIED"), "path": [field.key]})
             continue
         try:
-            value = resolver(ctx, gql.resolve_args(field.args, variables))
+            args = gql.resolve_args(field.args, variables)
+            value = resolver(ctx, args)
+            if isinstance(value, gql.Connection):
+                value = value.page(args)
             data[field.key] = gql.select(value, field.selections, variables)
         except ValueError as exc:
             errors.append({**_error(str(exc), "BAD_REQUEST"), "path": [field.key]})
