@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from integrations.models import Connection
 
@@ -22,5 +22,18 @@ class ConnectionAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
+    actions = ["check_readiness"]
+
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.action(description="Check Fortnox readiness")
+    def check_readiness(self, request, queryset):
+        from fortnox.readiness import readiness_check
+
+        for connection in queryset.filter(provider="fortnox"):
+            for check in readiness_check(connection=connection):
+                level = messages.SUCCESS if check.ok else messages.ERROR
+                detail = f": {check.detail}" if check.detail else ""
+                fix = f" Fix: {check.fix}" if not check.ok else ""
+                self.message_user(request, f"{connection}: {check.name}{detail}.{fix}", level)
