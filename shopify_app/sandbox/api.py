@@ -147,7 +147,9 @@ def graphql(sb: ShopifySandbox, domain: str, version: str, headers: dict, body: 
     problems = _validate(operation)
     if problems:
         return Response.json(200, {"errors": problems})
-    return _charge_and_run(sb, shop, token, operation, variables)
+    answer = _charge_and_run(sb, shop, token, operation, variables)
+    answer.operation = ",".join(field.name for field in operation.fields)
+    return answer
 
 
 def _charge_and_run(

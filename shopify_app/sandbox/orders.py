@@ -45,17 +45,22 @@ def _fill_ids(record: dict, ids: Ids) -> None:
         customer.setdefault("admin_graphql_api_id", f"gid://shopify/Customer/{customer['id']}")
 
 
-def prepare_order(record: dict, *, shop: Shop, ids: Ids, now: float, fresh: bool) -> dict:
+def prepare_order(
+    record: dict, *, shop: Shop, ids: Ids, now: float, fresh: bool, restamp: bool = False
+) -> dict:
     """A copy of ``record`` completed the way Shopify completes a new order.
 
-    ``fresh`` gives it a new id, name and timestamps (placing a scenario again makes another
-    order); otherwise only what is missing is filled in.
+    ``fresh`` gives it a new id and name (placing a scenario again makes another order);
+    ``restamp`` sets its timestamps to now (scenario files are dated in the past, and Shopify
+    hides orders older than 60 days from apps without read_all_orders). Otherwise only what
+    is missing is filled in.
     """
     order = copy.deepcopy(record)
     stamp = shop.local_time(now)
     if fresh:
         for key in ("id", "admin_graphql_api_id", "name", "order_number", "number"):
             order.pop(key, None)
+    if restamp:
         order.update(created_at=stamp, processed_at=stamp, updated_at=stamp)
     order.setdefault("id", ids.take())
     order.setdefault("admin_graphql_api_id", f"gid://shopify/Order/{order['id']}")

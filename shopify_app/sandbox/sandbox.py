@@ -66,6 +66,8 @@ class ShopifySandbox:
         self.access_tokens: dict[str, dict] = {}
         self.refresh_tokens: dict[str, dict] = {}
         self.events: list[dict] = []
+        self.request_log: list[dict] = []
+        self.faults: list[tuple[int, float | None]] = []
 
     # --- clock -------------------------------------------------------------------------
     def now(self) -> float:
@@ -123,18 +125,32 @@ class ShopifySandbox:
             self.record_event("app/uninstalled", shop, None)
 
     # --- orders ------------------------------------------------------------------------
-    def create_order(self, *, shop: str, order: dict | str, fresh: bool | None = None) -> dict:
+    def create_order(
+        self,
+        *,
+        shop: str,
+        order: dict | str,
+        fresh: bool | None = None,
+        restamp: bool | None = None,
+    ) -> dict:
         """Place an order (a REST order dict or a scenario name); returns the stored order.
 
-        A scenario is placed as a new order (new id, name and timestamps: ``fresh``); a dict
-        keeps what it has and only gets what is missing.
+        A scenario name is placed as a new order: new id and name (``fresh``) and timestamps
+        of now (``restamp``). A dict keeps what it has and only gets what is missing, unless
+        asked: ``restamp=True`` keeps its ids but dates it now, which a scenario dict needs to
+        be readable by a token without read_all_orders (Shopify's 60-day window).
         """
         with self.lock:
             target = self.shop(shop)
             record = orders.load_scenario(order) if isinstance(order, str) else order
-            fresh = isinstance(order, str) if fresh is None else fresh
+            named = isinstance(order, str)
             prepared = orders.prepare_order(
-                record, shop=target, ids=self.ids, now=self.now(), fresh=fresh
+                record,
+                shop=target,
+                ids=self.ids,
+                now=self.now(),
+                fresh=named if fresh is None else fresh,
+                restamp=named if restamp is None else restamp,
             )
             if prepared["id"] in target.orders:
                 raise ValueError(f"Order {prepared['id']} already exists in {shop}")
@@ -238,6 +254,18 @@ class ShopifySandbox:
         return (sender or WebhookSender()).send(deliveries, url, delay=delay)
 
     # --- HTTP --------------------------------------------------------------------------
+    def fail_next(self, *, status: int = 503, times: int = 1, retry_after: float | None = None):
+        """Answer the next ``times`` Admin API requests with ``status`` (an outage)."""
+        with self.lock:
+            self.faults.extend([(status, retry_after)] * times)
+
+    def _fault(self, path: str) -> Response | None:
+        if not self.faults or "/admin/api/" not in path:
+            return None
+        status, retry_after = self.faults.pop(0)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        return Response.json(status, {"errors": "Service Unavailable"}, headers)
+
     def handle(
         self, method: str, path: str, query: dict | str | None, headers: dict, body: bytes
     ) -> Response:
@@ -245,12 +273,23 @@ class ShopifySandbox:
         params = dict(parse_qsl(query)) if isinstance(query, str) else dict(query or {})
         lowered = {key.lower(): value for key, value in (headers or {}).items()}
         with self.lock:
-            if path.startswith("/_control/"):
-                return control.handle(self, method, path, params, lowered, body or b"")
-            for route_method, pattern, name in ROUTES:
-                match = pattern.match(path)
-                if match and method.upper() == route_method:
-                    return getattr(self, name)(params, lowered, body or b"", **match.groupdict())
+            answer = self._route(method, path, params, lowered, body or b"")
+            self.request_log.append(
+                {"at": self.utc_now(), "method": method.upper(), "path": path,
+                 "status": answer.status, "operation": answer.operation}
+            )  # fmt: skip
+            return answer
+
+    def _route(self, method: str, path: str, params: dict, headers: dict, body: bytes) -> Response:
+        if path.startswith("/_control/"):
+            return control.handle(self, method, path, params, headers, body)
+        fault = self._fault(path)
+        if fault:
+            return fault
+        for route_method, pattern, name in ROUTES:
+            match = pattern.match(path)
+            if match and method.upper() == route_method:
+                return getattr(self, name)(params, headers, body, **match.groupdict())
         return Response.json(404, {"errors": "Not Found"})
 
     def _authorize(self, params: dict, headers: dict, body: bytes, *, shop: str) -> Response:

@@ -121,6 +121,7 @@ class Response:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    operation: str = ""  # GraphQL root fields, for the request log
 
     @classmethod
     def json(cls, status: int, data: object, headers: dict | None = None) -> Response:

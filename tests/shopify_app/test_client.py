@@ -314,3 +314,17 @@ def test_token_request_sends_json_with_expiring_flag():
         "code": "abc",
         "expiring": "1",
     }
+
+
+def test_an_outage_is_retried_and_logged(shopify_sandbox, shopify_client):
+    shopify_sandbox.fail_next(status=503, times=2, retry_after=1)
+    assert shopify_client.current_bulk_operation() is None
+    statuses = [(e["status"], e["operation"]) for e in shopify_sandbox.request_log]
+    assert statuses == [(503, ""), (503, ""), (200, "currentBulkOperation")]
+
+
+def test_a_restamped_scenario_dict_keeps_its_ids_and_is_readable(shopify_sandbox, shopify_client):
+    original = scenario_orders()[0][1]
+    stored = shopify_sandbox.create_order(shop=SHOP, order=original, restamp=True)
+    assert (stored["id"], stored["name"]) == (original["id"], original["name"])
+    assert shopify_client.get_order(order_id=original["id"])["created_at"] == stored["created_at"]
