@@ -38,12 +38,18 @@ def test_ready_tenant_passes_every_check(connection, capsys, fortnox_sandbox):
     from fortnox.client import FortnoxClient
 
     FortnoxClient(connection=connection).create_customer(customer={"Name": "Probe AB"})
+    source = Connection.objects.create(provider="shopify", account_id="demo.myshopify.com")
+    Integration.objects.create(
+        source=source, fortnox=connection, document_type="order", missing_article="create"
+    )
 
     code, out = _check(capsys, "--connection", str(connection.pk))
 
     assert code == 0, out
     assert "[FAIL]" not in out
     assert "VAT rates 25/12/6/0: probed with draft order" in out
+    assert "[ok]   Licence for order" in out
+    assert "[ok]   Licence for price" in out
     order = next(iter(fortnox_sandbox.tenant("1234567").orders.values()))
     assert order["Cancelled"] is True
     assert out.strip().endswith("all checks passed")
