@@ -225,7 +225,7 @@ class FortnoxClient:
             Email=("email", email),
             OrganisationNumber=("organisationnumber", organisation_number),
         )
-        for item in self._paged("/3/customers", "Customers", {param: wanted}):
+        for item in self._paged("/3/customers", "Customers", {param: _search_term(field, wanted)}):
             if _same(field, item.get(field), wanted):
                 return item
         return None
@@ -334,6 +334,14 @@ def _one_search(**candidates: tuple[str, str]) -> tuple[str, str, str]:
     if len(given) != 1:
         raise ValueError("give exactly one search value")
     return given[0]
+
+
+def _search_term(field: str, wanted: str) -> str:
+    """Organisation numbers are stored as "556677-8899" or "5566778899"; the last four
+    digits stand together in both forms, so search by them and compare exactly after."""
+    if field == "OrganisationNumber":
+        return _digits(wanted)[-4:]
+    return wanted
 
 
 def _same(field: str, found: Any, wanted: str) -> bool:
