@@ -135,22 +135,23 @@ class ShopifySandbox:
     ) -> dict:
         """Place an order (a REST order dict or a scenario name); returns the stored order.
 
-        A scenario name is placed as a new order: new id and name (``fresh``) and timestamps
-        of now (``restamp``). A dict keeps what it has and only gets what is missing, unless
-        asked: ``restamp=True`` keeps its ids but dates it now, which a scenario dict needs to
-        be readable by a token without read_all_orders (Shopify's 60-day window).
+        A scenario name is placed as a new order (``fresh``): new id and name, timestamps of
+        now. A dict keeps what it has and only gets what is missing, unless ``fresh=True``
+        (as for a name) or ``restamp=True`` (keep the ids, date it now). Scenario files are
+        dated 2024; Shopify hides orders older than 60 days from tokens without
+        read_all_orders.
         """
         with self.lock:
             target = self.shop(shop)
             record = orders.load_scenario(order) if isinstance(order, str) else order
-            named = isinstance(order, str)
+            fresh = isinstance(order, str) if fresh is None else fresh
             prepared = orders.prepare_order(
                 record,
                 shop=target,
                 ids=self.ids,
                 now=self.now(),
-                fresh=named if fresh is None else fresh,
-                restamp=named if restamp is None else restamp,
+                fresh=fresh,
+                restamp=fresh if restamp is None else restamp,
             )
             if prepared["id"] in target.orders:
                 raise ValueError(f"Order {prepared['id']} already exists in {shop}")
