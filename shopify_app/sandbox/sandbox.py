@@ -28,6 +28,7 @@ from shopify_app.sandbox.webhooks import (
     triggered_at,
 )
 
+LOG_LIMIT = 1000  # newest request-log and event entries kept (the served sandbox runs long)
 SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]\.myshopify\.com$")
 ROUTES = [
     ("GET", re.compile(r"^/(?P<shop>[^/]+)/admin/oauth/authorize/?$"), "_authorize"),
@@ -180,6 +181,7 @@ class ShopifySandbox:
     def record_event(self, topic: str, shop: str, resource_id: int | None) -> None:
         """Remember what Shopify would have fired (``events``), e.g. orders/updated echoes."""
         self.events.append({"topic": topic, "shop": shop, "id": resource_id, "at": self.utc_now()})
+        del self.events[:-LOG_LIMIT]
 
     # --- webhooks ----------------------------------------------------------------------
     def _shop_of(self, order_id: int | None) -> str:
@@ -279,6 +281,7 @@ class ShopifySandbox:
                 {"at": self.utc_now(), "method": method.upper(), "path": path,
                  "status": answer.status, "operation": answer.operation}
             )  # fmt: skip
+            del self.request_log[:-LOG_LIMIT]
             return answer
 
     def _route(self, method: str, path: str, params: dict, headers: dict, body: bytes) -> Response:
