@@ -1,0 +1,265 @@
+"""The webhook receiver: signature and header checks, and exactly one Fortnox invoice per
+order however often and in whatever order Shopify delivers its events."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from shopify_app.sandbox.orders import load_scenario
+from shopify_app.sandbox.webhooks import Delivery, sign
+from syncs.models import InboundEvent, SyncRun
+from tests.plugins.shopify import SHOP
+from tests.shopify_app.conftest import WEBHOOK_PATH, fortnox_invoices, shop_order
+
+pytestmark = pytest.mark.django_db
+REQUIRED_HEADERS = (
+    "X-Shopify-Topic",
+    "X-Shopify-Hmac-Sha256",
+    "X-Shopify-Shop-Domain",
+    "X-Shopify-Webhook-Id",
+)
+
+
+def _invoice_posts(fortnox_sandbox) -> int:
+    return sum(
+        1 for e in fortnox_sandbox.request_log if (e.method, e.path) == ("POST", "/3/invoices")
+    )
+
+
+def _place_unpaid(shopify_sandbox, name: str = "single_vat_25") -> dict:
+    """A scenario's order placed as new, before payment (orders/create fires then)."""
+    unpaid = {**load_scenario(name), "financial_status": "pending"}
+    return shopify_sandbox.create_order(shop=SHOP, order=unpaid, fresh=True)
+
+
+def _redelivered(delivery: Delivery) -> Delivery:
+    """The same event delivered again as another delivery (a new X-Shopify-Webhook-Id)."""
+    return Delivery({**delivery.headers, "X-Shopify-Webhook-Id": str(uuid.uuid4())}, delivery.body)
+
+
+def test_wrong_hmac_is_refused_with_401_and_nothing_is_stored(
+    shop_integration, shopify_sandbox, fortnox_sandbox, place_paid_order, post_webhooks
+):
+    order = place_paid_order("single_vat_25")
+    deliveries = shopify_sandbox.webhook_deliveries("orders/paid", order["id"], secret="not-it")
+
+    [response] = post_webhooks(deliveries)
+
+    assert response.status_code == 401
+    assert response.json() == {"error": "invalid HMAC signature"}
+    assert InboundEvent.objects.count() == 0
+    assert SyncRun.objects.count() == 0
+    assert fortnox_invoices(fortnox_sandbox) == {}
+
+
+def test_body_changed_after_signing_is_refused_with_401(
+    shop_integration, shopify_sandbox, place_paid_order, post_webhooks
+):
+    order = place_paid_order("single_vat_25")
+    [signed] = shopify_sandbox.webhook_deliveries("orders/paid", order["id"])
+    tampered = Delivery(signed.headers, signed.body.replace(b'"1356.00"', b'"1.00"'))
+    assert tampered.body != signed.body
+
+    [response] = post_webhooks([tampered])
+
+    assert response.status_code == 401
+    assert InboundEvent.objects.count() == 0
+
+
+def test_delivery_signed_with_the_previous_secret_is_accepted_during_rotation(
+    shop_integration, shopify_sandbox, place_paid_order, post_webhooks, settings
+):
+    settings.SHOPIFY_PREVIOUS_CLIENT_SECRET = "the-old-secret"
+    order = place_paid_order("single_vat_25")
+    [delivery] = shopify_sandbox.webhook_deliveries(
+        "orders/paid", order["id"], secret="the-old-secret"
+    )
+
+    [response] = post_webhooks([delivery])
+
+    assert response.status_code == 200
+    assert InboundEvent.objects.get().delivery_id == delivery.webhook_id
+
+
+@pytest.mark.parametrize("header", REQUIRED_HEADERS)
+def test_missing_header_is_refused_with_400_and_nothing_is_stored(
+    header, shop_integration, shopify_sandbox, place_paid_order, post_webhooks
+):
+    order = place_paid_order("single_vat_25")
+    [delivery] = shopify_sandbox.webhook_deliveries("orders/paid", order["id"])
+    headers = {name: value for name, value in delivery.headers.items() if name != header}
+
+    [response] = post_webhooks([Delivery(headers, delivery.body)])
+
+    assert response.status_code == 400
+    assert response.json() == {"error": f"missing header(s): {header}"}
+    assert InboundEvent.objects.count() == 0
+    assert SyncRun.objects.count() == 0
+
+
+def test_get_is_not_allowed(client):
+    assert client.get(WEBHOOK_PATH).status_code == 405
+
+
+def test_signed_body_that_is_not_json_is_recorded_as_failed_and_answered_400(
+    shop_integration, post_webhooks
+):
+    body = b"<order>1</order>"
+    headers = {
+        "X-Shopify-Topic": "orders/paid",
+        "X-Shopify-Hmac-Sha256": sign(body, "sandbox-secret"),
+        "X-Shopify-Shop-Domain": SHOP,
+        "X-Shopify-Webhook-Id": "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
+    }
+
+    [response] = post_webhooks([Delivery(headers, body)])
+
+    assert response.status_code == 400
+    event = InboundEvent.objects.get()
+    assert (event.state, event.error, event.body) == (
+        InboundEvent.State.FAILED,
+        "The body is not valid JSON.",
+        "<order>1</order>",
+    )
+    assert SyncRun.objects.count() == 0
+
+
+def test_delivery_is_recorded_with_its_headers_and_raw_body(
+    shop_integration, shopify_sandbox, place_paid_order, post_webhooks
+):
+    order = place_paid_order("single_vat_25")
+    [delivery] = shopify_sandbox.webhook_deliveries("orders/paid", order["id"])
+
+    post_webhooks([delivery])
+
+    event = InboundEvent.objects.get()
+    assert (event.provider, event.topic, event.account_id, event.delivery_id) == (
+        "shopify",
+        "orders/paid",
+        SHOP,
+        delivery.webhook_id,
+    )
+    assert event.body == delivery.body.decode()
+    assert event.headers == {
+        "X-Shopify-Topic": "orders/paid",
+        "X-Shopify-Shop-Domain": SHOP,
+        "X-Shopify-Webhook-Id": delivery.webhook_id,
+        "X-Shopify-API-Version": delivery.headers["X-Shopify-API-Version"],
+        "X-Shopify-Event-Id": delivery.headers["X-Shopify-Event-Id"],
+        "X-Shopify-Triggered-At": delivery.headers["X-Shopify-Triggered-At"],
+    }
+    assert event.state == InboundEvent.State.PROCESSED
+
+
+def test_duplicate_delivery_creates_one_invoice(
+    shop_integration, shopify_sandbox, fortnox_sandbox, place_paid_order, post_webhooks
+):
+    order = place_paid_order("single_vat_25")
+    deliveries = shopify_sandbox.webhook_deliveries("orders/paid", order["id"], duplicate=4)
+    assert len(deliveries) == 5
+    assert len({d.webhook_id for d in deliveries}) == 1
+
+    responses = post_webhooks(deliveries)
+
+    assert [r.status_code for r in responses] == [200] * 5
+    event = InboundEvent.objects.get()
+    assert event.state == InboundEvent.State.PROCESSED
+    run = SyncRun.objects.get()
+    assert (run.status, run.source_id, run.attempts) == ("succeeded", str(order["id"]), 1)
+    assert list(fortnox_invoices(fortnox_sandbox)) == [run.document_number]
+    assert _invoice_posts(fortnox_sandbox) == 1
+    assert shop_order(shopify_sandbox, order["id"])["note"].count("Fortnox") == 1
+
+
+def test_five_different_deliveries_for_one_order_create_one_invoice(
+    shop_integration, shopify_sandbox, fortnox_sandbox, post_webhooks
+):
+    """orders/create (its body unpaid) and orders/paid, each body as the order was at that
+    event, delivered paid-first, and three more deliveries of the same events."""
+    order = _place_unpaid(shopify_sandbox)
+    [created] = shopify_sandbox.webhook_deliveries("orders/create", order["id"])
+    shopify_sandbox.mark_paid(shop=SHOP, order_id=order["id"])
+    [paid] = shopify_sandbox.webhook_deliveries("orders/paid", order["id"])
+    deliveries = [paid, created, _redelivered(paid), _redelivered(created), _redelivered(paid)]
+    assert len({d.webhook_id for d in deliveries}) == 5
+    assert json.loads(created.body)["financial_status"] == "pending"
+
+    responses = post_webhooks(deliveries)
+
+    assert [r.status_code for r in responses] == [200] * 5
+    assert InboundEvent.objects.count() == 5
+    run = SyncRun.objects.get()
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error_message
+    assert list(fortnox_invoices(fortnox_sandbox)) == [run.document_number]
+    assert _invoice_posts(fortnox_sandbox) == 1
+    invoice = fortnox_invoices(fortnox_sandbox)[run.document_number]
+    assert invoice["ExternalInvoiceReference1"] == f"shopify:sale:{order['id']}"
+    assert shop_order(shopify_sandbox, order["id"])["note"].count("Fortnox") == 1
+
+
+def test_orders_create_for_an_unpaid_order_is_ignored_until_it_is_paid(
+    shop_integration, shopify_sandbox, fortnox_sandbox, post_webhooks
+):
+    order = _place_unpaid(shopify_sandbox)
+
+    post_webhooks(shopify_sandbox.webhook_deliveries("orders/create", order["id"]))
+
+    assert InboundEvent.objects.get().state == InboundEvent.State.IGNORED
+    assert SyncRun.objects.count() == 0
+    assert fortnox_invoices(fortnox_sandbox) == {}
+
+    shopify_sandbox.mark_paid(shop=SHOP, order_id=order["id"])
+    post_webhooks(shopify_sandbox.webhook_deliveries("orders/paid", order["id"]))
+
+    run = SyncRun.objects.get()
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error_message
+    assert list(fortnox_invoices(fortnox_sandbox)) == [run.document_number]
+
+
+def test_paid_webhook_for_an_order_shopify_no_longer_shows_paid_is_skipped(
+    shop_integration, shopify_sandbox, fortnox_sandbox, place_paid_order, post_webhooks
+):
+    """The engine re-reads the order: a stale paid body for a cancelled order makes nothing."""
+    order = place_paid_order("single_vat_25")
+    deliveries = shopify_sandbox.webhook_deliveries("orders/paid", order["id"])
+    shopify_sandbox.cancel(shop=SHOP, order_id=order["id"])
+
+    post_webhooks(deliveries)
+
+    run = SyncRun.objects.get()
+    assert (run.status, run.error_message) == (
+        SyncRun.Status.SKIPPED,
+        "The order was cancelled before it was synced.",
+    )
+    assert fortnox_invoices(fortnox_sandbox) == {}
+
+
+def test_orders_updated_echo_of_our_own_write_back_is_recorded_and_ignored(
+    shop_integration, shopify_sandbox, fortnox_sandbox, place_paid_order, post_webhooks
+):
+    order = place_paid_order("single_vat_25")
+    post_webhooks(shopify_sandbox.webhook_deliveries("orders/paid", order["id"]))
+    posts = _invoice_posts(fortnox_sandbox)
+
+    post_webhooks(shopify_sandbox.webhook_deliveries("orders/updated", order["id"]))
+
+    updated = InboundEvent.objects.get(topic="orders/updated")
+    assert updated.state == InboundEvent.State.IGNORED
+    assert _invoice_posts(fortnox_sandbox) == posts
+    assert SyncRun.objects.count() == 1
+
+
+def test_order_webhook_from_a_shop_without_an_integration_is_ignored(
+    shopify_sandbox, fortnox_sandbox, place_paid_order, post_webhooks
+):
+    order = place_paid_order("single_vat_25")
+
+    [response] = post_webhooks(shopify_sandbox.webhook_deliveries("orders/paid", order["id"]))
+
+    assert response.status_code == 200
+    event = InboundEvent.objects.get()
+    assert (event.state, json.loads(event.body)["id"]) == (InboundEvent.State.IGNORED, order["id"])
+    assert SyncRun.objects.count() == 0
