@@ -66,6 +66,7 @@ def document_sync(*, run: SyncRun, log_: RunLog) -> Outcome:
     kind = document_kind(integration, doc)
     if number := link_get(integration, kind, doc.source_key):
         log_.info("document", f"Fortnox {kind} {number} already exists for this sale")
+        run.document_type = kind
         return Outcome(number, [])
     client = fortnox_client_for(integration)
     existing = _find_existing(client, kind, doc) if run.attempts > 1 else None
@@ -77,7 +78,8 @@ def document_sync(*, run: SyncRun, log_: RunLog) -> Outcome:
         created = _create(integration, doc, kind, client, log_)
         number = created["DocumentNumber"]
     link_save(integration, kind, doc.source_key, number)
-    SyncRun.objects.filter(pk=run.pk).update(document_number=number, document_type=kind)
+    run.document_number, run.document_type = number, kind
+    run.save(update_fields=["document_number", "document_type"])
     _after_create(integration, kind, number, client, log_)
     for difference in totals_differences(doc, created, source.label):
         log_.warning("verify", difference)

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench`. Speed targets live here, never in the test suite."""
