@@ -95,7 +95,9 @@ def _reopen_skipped(integration: Integration, order_id: str) -> None:
 
 _HANDLERS = {
     "app/uninstalled": lambda event, body: services.shop_uninstalled(shop=event.account_id),
-    "shop/redact": lambda event, body: services.shop_redact(shop=event.account_id),
+    "shop/redact": lambda event, body: services.shop_redact(
+        shop=event.account_id, keep_event_id=event.pk
+    ),
     "customers/redact": lambda event, body: services.customer_redact(
         shop=event.account_id,
         customer=body.get("customer") or {},

@@ -94,10 +94,16 @@ def shop_uninstalled(*, shop: str) -> None:
         )
 
 
-def shop_redact(*, shop: str) -> None:
-    """Shopify's shop/redact (48 h after uninstall): delete everything kept for the shop."""
+def shop_redact(*, shop: str, keep_event_id: int | None = None) -> None:
+    """Shopify's shop/redact (48 h after uninstall): delete everything kept for the shop.
+
+    ``keep_event_id`` is the shop/redact delivery being processed: it holds only the shop's
+    id and domain, and the engine marks it done after this returns (deleting it under the
+    engine made that save fail and the task crash)."""
     with transaction.atomic():
-        InboundEvent.objects.filter(provider=PROVIDER, account_id=shop).delete()
+        InboundEvent.objects.filter(provider=PROVIDER, account_id=shop).exclude(
+            pk=keep_event_id
+        ).delete()
         Connection.objects.filter(provider=PROVIDER, account_id=shop).delete()  # cascades
 
 
