@@ -4,6 +4,7 @@ app/uninstalled disconnects the shop so nothing more is synced."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 
@@ -56,10 +57,8 @@ def _stored_texts() -> list[str]:
     for log in SyncRunLog.objects.all():
         texts += [log.message, log.excerpt]
     for text in list(texts):
-        try:
+        with contextlib.suppress(ValueError):
             texts.append(json.dumps(json.loads(text), ensure_ascii=False))
-        except ValueError:
-            pass
     return texts
 
 
