@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from fortnox.views import NEXT_KEY
 from integrations.errors import ConnectorError
-from integrations.models import Connection
+from integrations.models import Connection, ConnectionStatus
 from integrations.oauth import OAuthError, store_tokens
 from shopify_app.oauth import PROVIDER, ShopifyOAuth, client_secrets
 from shopify_app.signatures import normalise_shop, verify_query
@@ -78,9 +78,17 @@ def _store(shop: str, tokens) -> Connection:
         connection, _ = Connection.objects.select_for_update().get_or_create(
             provider=PROVIDER, account_id=shop, defaults={"display_name": shop}
         )
+        # app/uninstalled disconnected the shop and switched its integration off; installing
+        # again undoes both, or the shop would stay silently unsynced.
+        reinstalled = connection.status == ConnectionStatus.DISCONNECTED
         store_tokens(connection, tokens)
         connection.save()
-        Integration.objects.get_or_create(source=connection, defaults={"name": shop})
+        integration, _ = Integration.objects.get_or_create(
+            source=connection, defaults={"name": shop}
+        )
+        if reinstalled and not integration.enabled:
+            integration.enabled = True
+            integration.save(update_fields=["enabled", "updated_at"])
     return connection
 
 
