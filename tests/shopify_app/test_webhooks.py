@@ -174,16 +174,30 @@ def test_duplicate_delivery_creates_one_invoice(
     assert shop_order(shopify_sandbox, order["id"])["note"].count("Fortnox") == 1
 
 
+@pytest.mark.parametrize(
+    "arrangement",
+    [
+        pytest.param("P C P C P", id="paid-before-create"),
+        pytest.param("C P C P P", id="create-first"),
+        pytest.param("P P P C C", id="paid-repeated-then-create"),
+    ],
+)
 def test_five_different_deliveries_for_one_order_create_one_invoice(
-    shop_integration, shopify_sandbox, fortnox_sandbox, post_webhooks
+    arrangement, shop_integration, shopify_sandbox, fortnox_sandbox, post_webhooks
 ):
-    """orders/create (its body unpaid) and orders/paid, each body as the order was at that
-    event, delivered paid-first, and three more deliveries of the same events."""
+    """orders/create (its body unpaid) and orders/paid (paid), each body as the order was
+    at that event, each event delivered several times as separate deliveries."""
     order = _place_unpaid(shopify_sandbox)
     [created] = shopify_sandbox.webhook_deliveries("orders/create", order["id"])
     shopify_sandbox.mark_paid(shop=SHOP, order_id=order["id"])
     [paid] = shopify_sandbox.webhook_deliveries("orders/paid", order["id"])
-    deliveries = [paid, created, _redelivered(paid), _redelivered(created), _redelivered(paid)]
+    events = {"P": paid, "C": created}
+    seen: set[str] = set()
+    deliveries = []
+    for letter in arrangement.split():
+        first = letter not in seen
+        seen.add(letter)
+        deliveries.append(events[letter] if first else _redelivered(events[letter]))
     assert len({d.webhook_id for d in deliveries}) == 5
     assert json.loads(created.body)["financial_status"] == "pending"
 
@@ -263,3 +277,46 @@ def test_order_webhook_from_a_shop_without_an_integration_is_ignored(
     event = InboundEvent.objects.get()
     assert (event.state, json.loads(event.body)["id"]) == (InboundEvent.State.IGNORED, order["id"])
     assert SyncRun.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("trigger", "invoicing_topic"),
+    [("created", "orders/create"), ("fulfilled", "orders/fulfilled")],
+)
+def test_the_integrations_trigger_decides_which_event_makes_the_invoice(
+    trigger, invoicing_topic, shop_integration, shopify_sandbox, fortnox_sandbox, post_webhooks
+):
+    shop_integration.trigger = trigger
+    shop_integration.save()
+    order = _place_unpaid(shopify_sandbox)
+    deliveries = shopify_sandbox.webhook_deliveries("orders/create", order["id"])
+    shopify_sandbox.mark_paid(shop=SHOP, order_id=order["id"])
+    deliveries += shopify_sandbox.webhook_deliveries("orders/paid", order["id"])
+    shopify_sandbox.fulfil(shop=SHOP, order_id=order["id"])
+    deliveries += shopify_sandbox.webhook_deliveries("orders/fulfilled", order["id"])
+
+    post_webhooks(deliveries)
+
+    states = dict(InboundEvent.objects.values_list("topic", "state"))
+    assert states[invoicing_topic] == InboundEvent.State.PROCESSED
+    run = SyncRun.objects.get()
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error_message
+    assert list(fortnox_invoices(fortnox_sandbox)) == [run.document_number]
+
+
+def test_order_skipped_while_the_integration_was_off_is_synced_on_its_next_event(
+    shop_integration, shopify_sandbox, fortnox_sandbox, place_paid_order, post_webhooks
+):
+    shop_integration.enabled = False
+    shop_integration.save()
+    order = place_paid_order("single_vat_25")
+    post_webhooks(shopify_sandbox.webhook_deliveries("orders/create", order["id"]))
+    assert SyncRun.objects.get().status == SyncRun.Status.SKIPPED
+
+    shop_integration.enabled = True
+    shop_integration.save()
+    post_webhooks(shopify_sandbox.webhook_deliveries("orders/paid", order["id"]))
+
+    run = SyncRun.objects.get()
+    assert (run.status, run.attempts) == (SyncRun.Status.SUCCEEDED, 2)
+    assert list(fortnox_invoices(fortnox_sandbox)) == [run.document_number]
