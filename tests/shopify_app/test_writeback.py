@@ -156,3 +156,33 @@ def test_altered_replay_link_is_refused(
 
     assert response.status_code == 404
     assert SyncRun.objects.get().status == SyncRun.Status.FAILED
+
+
+def test_success_with_a_warning_says_what_to_check_on_the_same_line(
+    shop_integration,
+    shopify_sandbox,
+    fortnox_sandbox,
+    fortnox_connection,
+    order_with_note,
+    post_webhooks,
+):
+    FortnoxClient(connection=fortnox_connection).create_article(
+        article={"ArticleNumber": "OKAND", "Description": "Okänd vara"}
+    )
+    shop_integration.missing_article = shop_integration.MissingArticle.PLACEHOLDER
+    shop_integration.placeholder_article = "OKAND"
+    shop_integration.save()
+
+    post_webhooks(shopify_sandbox.webhook_deliveries("orders/paid", order_with_note["id"]))
+
+    run = SyncRun.objects.get()
+    assert run.status == SyncRun.Status.SUCCEEDED_WITH_WARNING
+    lines = _lines(shopify_sandbox, order_with_note)
+    assert len(lines) == 3
+    assert re.fullmatch(
+        rf"{STAMP} Fortnox invoice {run.document_number} created\. Check: "
+        r"No Fortnox article matches SKU 'NF-MOS-GRA'; placeholder article OKAND used"
+        r" No Fortnox article matches SKU 'NF-HAL-MAR'; placeholder article OKAND used",
+        lines[2],
+    ), lines[2]
+    assert _tags(shopify_sandbox, order_with_note) == ["webshop", "fortnox-synced"]
