@@ -84,6 +84,17 @@ class InboundEventAdmin(ReadOnlyAdmin):
     list_filter = ["provider", "state", "topic"]
     search_fields = ["delivery_id", "account_id"]
     date_hierarchy = "received_at"
+    actions = ["process_again"]
+
+    @admin.action(description="Process the selected failed events again")
+    def process_again(self, request, queryset):
+        from syncs.events import event_process
+
+        failed = queryset.filter(state=InboundEvent.State.FAILED)
+        started = sum(len(event_process(event_id=event.pk)) for event in failed)
+        self.message_user(
+            request, f"{failed.count()} event(s) processed again; {started} run(s) started."
+        )
 
 
 class SyncRunLogInline(admin.TabularInline):

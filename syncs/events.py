@@ -25,11 +25,17 @@ def event_process(*, event_id: int) -> list[int]:
         return []
     event = InboundEvent.objects.get(pk=event_id)
     try:
-        work = get_source(event.provider).interpret_event(event=event)
+        return _process(event)
     except Exception as exc:
-        log.exception("event %s could not be interpreted", event.pk)
+        # Never leave an event "processing": mark it failed, with the reason, so an
+        # operator can process it again from the admin.
+        log.exception("event %s could not be processed", event.pk)
         _mark(event, State.FAILED, f"{type(exc).__name__}: {exc}")
         return []
+
+
+def _process(event: InboundEvent) -> list[int]:
+    work = get_source(event.provider).interpret_event(event=event)
     if not work:
         _mark(event, State.IGNORED, "")
         return []
