@@ -8,7 +8,7 @@ https://www.fortnox.se/developer/authorization
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import requests
 from django.conf import settings
@@ -41,7 +41,8 @@ class FortnoxOAuth(OAuthProvider):
             "access_type": "offline",
             "response_type": "code",
         }
-        return f"{settings.FORTNOX_AUTH_URL}/auth?{urlencode(query)}"
+        # Fortnox documents the scope list as %20-separated, so quote, not quote_plus.
+        return f"{settings.FORTNOX_AUTH_URL}/auth?{urlencode(query, quote_via=quote)}"
 
     def exchange_code(self, *, code: str, redirect_uri: str, **context: Any) -> TokenSet:
         return self._token(
