@@ -50,6 +50,8 @@ class ShopifyConnector:
     context_roots = ("order", "customer")
 
     def preview_document(self, *, payload, integration):
+        if isinstance(payload, str):  # a JSON string, not text to parse once more
+            raise ValueError("the order payload must be an object, not str")
         return order_to_document(parse_order_payload(payload), options=mapping_options(integration))
 
     def load_document(self, *, integration: Integration, operation: str, source_id: str):

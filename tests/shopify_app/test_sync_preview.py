@@ -182,12 +182,6 @@ def test_missing_file_is_a_command_error(tmp_path):
         _preview(tmp_path / "absent.json")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="syncs/management/commands/sync_preview.py _payload catches only FileNotFoundError"
-    " and ValueError: a directory (or an unreadable file) raises IsADirectoryError"
-    " (PermissionError) and prints a traceback instead of a CommandError",
-)
 def test_directory_as_payload_is_a_command_error(tmp_path):
     with pytest.raises(CommandError):
         _preview(tmp_path)

@@ -51,6 +51,8 @@ class Command(BaseCommand):
             return json.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise CommandError(f"No such file: {path}") from None
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from None
         except ValueError as exc:
             raise CommandError(f"{path} is not valid JSON: {exc}") from None
 
