@@ -282,6 +282,11 @@ class ShopifyClient:
         payload = self._mutate(gql.TAGS_ADD_MUTATION, {"id": gid, "tags": tags}, "tagsAdd")
         return payload["node"]["id"]
 
+    def remove_tags(self, *, gid: str, tags: list[str]) -> str:
+        """``tagsRemove``: drop these tags, keep the others; returns the resource's gid."""
+        payload = self._mutate(gql.TAGS_REMOVE_MUTATION, {"id": gid, "tags": tags}, "tagsRemove")
+        return payload["node"]["id"]
+
     def set_metafields(self, *, metafields: list[dict]) -> list[dict]:
         """``metafieldsSet``: each item ``{ownerId, namespace, key, type, value}``."""
         variables = {"metafields": metafields}

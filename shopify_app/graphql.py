@@ -129,6 +129,13 @@ TAGS_ADD_MUTATION = """mutation AddTags($id: ID!, $tags: [String!]!) {
   }
 }"""
 
+TAGS_REMOVE_MUTATION = """mutation RemoveTags($id: ID!, $tags: [String!]!) {
+  tagsRemove(id: $id, tags: $tags) {
+    node { id }
+    userErrors { field message }
+  }
+}"""
+
 METAFIELDS_SET_MUTATION = """mutation SetMetafields($metafields: [MetafieldsSetInput!]!) {
   metafieldsSet(metafields: $metafields) {
     metafields { id namespace key value type }

@@ -65,6 +65,8 @@ def order_report(*, integration: Integration, run: SyncRun, replay_url: str) -> 
     succeeded = run.status in SyncRun.DONE
     client.add_tags(gid=order_gid(run.source_id), tags=[SYNCED_TAG if succeeded else ERROR_TAG])
     if succeeded:
+        if ERROR_TAG in _tags(order):  # a replay fixed an earlier failure
+            client.remove_tags(gid=order_gid(run.source_id), tags=[ERROR_TAG])
         client.set_metafields(
             metafields=[
                 {
@@ -76,6 +78,10 @@ def order_report(*, integration: Integration, run: SyncRun, replay_url: str) -> 
                 }
             ]
         )
+
+
+def _tags(order: dict) -> set[str]:
+    return {tag.strip() for tag in (order.get("tags") or "").split(",") if tag.strip()}
 
 
 # --- lifecycle and privacy -------------------------------------------------------------

@@ -36,6 +36,7 @@ QUERIES = {
 MUTATIONS = {
     "orderUpdate": (resolvers.order_update, "write_orders"),
     "tagsAdd": (resolvers.tags_add, "write_orders"),
+    "tagsRemove": (resolvers.tags_remove, "write_orders"),
     "metafieldsSet": (resolvers.metafields_set, "write_orders"),
     "bulkOperationRunQuery": (bulk.run_query, None),
 }

@@ -189,6 +189,17 @@ def tags_add(ctx: Context, args: dict) -> dict:
     return {"node": {"__typename": "Order", "id": record["admin_graphql_api_id"]}, "userErrors": []}
 
 
+def tags_remove(ctx: Context, args: dict) -> dict:
+    record = _find_order(ctx, args.get("id"))
+    if record is None:
+        return {"node": None, "userErrors": [user_error(["id"], "Resource does not exist")]}
+    gone = {tag.lower() for tag in _tag_list(args.get("tags"))}
+    record["tags"] = ", ".join(t for t in _tag_list(record.get("tags")) if t.lower() not in gone)
+    record["updated_at"] = ctx.stamp()
+    ctx.sb.record_event("orders/updated", ctx.shop.domain, record["id"])
+    return {"node": {"__typename": "Order", "id": record["admin_graphql_api_id"]}, "userErrors": []}
+
+
 def _metafield_errors(ctx: Context, items: list[dict]) -> list[dict]:
     errors = []
     if len(items) > 25:

@@ -328,3 +328,17 @@ def test_a_restamped_scenario_dict_keeps_its_ids_and_is_readable(shopify_sandbox
     stored = shopify_sandbox.create_order(shop=SHOP, order=original, restamp=True)
     assert (stored["id"], stored["name"]) == (original["id"], original["name"])
     assert shopify_client.get_order(order_id=original["id"])["created_at"] == stored["created_at"]
+
+
+def test_remove_tags_keeps_the_other_tags(shopify_client, shopify_sandbox):
+    order = shopify_sandbox.create_order(
+        shop="demo-butik.myshopify.com", order="single_vat_25", fresh=True
+    )
+    gid = order["admin_graphql_api_id"]
+    shopify_client.add_tags(gid=gid, tags=["fortnox-error", "vip"])
+
+    shopify_client.remove_tags(gid=gid, tags=["FORTNOX-ERROR"])
+
+    tags = shopify_sandbox.shop("demo-butik.myshopify.com").orders[order["id"]]["tags"]
+    assert "fortnox-error" not in tags
+    assert "vip" in tags

@@ -132,7 +132,7 @@ def test_replay_link_after_fixing_the_cause_makes_one_invoice_and_one_more_line(
     assert lines[:3] == [*MERCHANT_NOTE.split("\n"), failure_line]
     assert len(lines) == 4
     assert re.fullmatch(rf"{STAMP} Fortnox invoice {run.document_number} created\.", lines[3])
-    assert "fortnox-synced" in _tags(shopify_sandbox, order_with_note)
+    assert _tags(shopify_sandbox, order_with_note) == ["webshop", "fortnox-synced"]
     assert _metafields(shopify_sandbox, order_with_note) == [
         ("fortnox", "document_number", "single_line_text_field", run.document_number)
     ]
