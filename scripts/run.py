@@ -8,6 +8,7 @@ signal stops both processes, and if one of them dies the other is stopped too.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -18,7 +19,25 @@ ROOT = Path(__file__).resolve().parent.parent
 GRACE_SECONDS = 10
 
 
+def ensure_local_env() -> None:
+    """Write a .env for local development on first run, so manage.py commands typed by
+    hand work too. Its keys are generated here, never the embedded development defaults."""
+    path = ROOT / ".env"
+    if path.exists():
+        return
+    from cryptography.fernet import Fernet
+
+    path.write_text(
+        "# Written by `make run` for local development; never use it in production.\n"
+        "DEBUG=true\n"
+        f"SECRET_KEY={secrets.token_urlsafe(48)}\n"
+        f"FIELD_ENCRYPTION_KEY={Fernet.generate_key().decode()}\n"
+    )
+    print(f"Wrote {path} for local development (DEBUG on, generated keys)")
+
+
 def main() -> int:
+    ensure_local_env()
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
     env = {
