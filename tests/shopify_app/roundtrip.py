@@ -7,7 +7,13 @@ from pathlib import Path
 
 from shopify_app.sandbox.orders import SCENARIO_DIR
 
-REFERENCE = Path("/work/shared/reference/shopify_fixtures/rest_order_get_450789469.json")
+REFERENCE = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "reference"
+    / "shopify_fixtures"
+    / "rest_order_get_450789469.json"
+)
 MISSING = "<missing>"
 
 MONEY_SET = None

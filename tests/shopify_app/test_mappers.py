@@ -28,8 +28,8 @@ from syncs.documents import (
 
 SCENARIOS = Path(shopify_app.__file__).parent / "sandbox" / "scenarios"
 SCENARIO_NAMES = sorted(path.stem for path in SCENARIOS.glob("*.json"))
-# Shopify's own REST fixtures, kept with the shared reference outside the repository.
-SHOPIFY_FIXTURES = Path("/work/shared/reference/shopify_fixtures")
+# Shopify's own REST fixtures, in the shared reference beside the repository (../shared).
+SHOPIFY_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "shopify_fixtures"
 needs_shopify_fixtures = pytest.mark.skipif(
     not SHOPIFY_FIXTURES.is_dir(), reason="Shopify reference fixtures not available"
 )
