@@ -20,7 +20,6 @@ NO_VAT_TYPES = frozenset({"EUREVERSEDVAT", "EXPORT"})
 class DocumentOptions:
     document_type: str = "invoice"  # "invoice" | "order"
     customer_number: str = ""
-    customer_vat_type: str = "SEVAT"
     # Article number per line, by the line's index in SalesDocument.lines ("" = none).
     article_numbers: dict[int, str] = field(default_factory=dict)
     shipping: str = "row"  # "row" | "freight"
@@ -148,7 +147,7 @@ def build_customer(customer: Customer, *, vat_type: str, defaults: dict[str, str
     return body
 
 
-def build_article(line: Line, *, article_number: str, prices_include_vat: bool) -> dict:
+def build_article(line: Line, *, article_number: str) -> dict:
     """The body of ``POST /3/articles`` for a product met for the first time."""
     body: dict = {"Description": line.description, "Type": "STOCK"}
     if article_number:

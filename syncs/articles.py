@@ -115,11 +115,7 @@ def _create(integration, doc, line, key, client, log) -> str:
 def article_payload(
     integration: Integration, doc: SalesDocument, line: Line, warnings: list[str]
 ) -> dict:
-    body = build_article(
-        line,
-        article_number=new_article_number(integration, line),
-        prices_include_vat=doc.prices_include_vat,
-    )
+    body = build_article(line, article_number=new_article_number(integration, line))
     return mappings_apply(
         integration=integration, target="article", payload=body, doc=doc, warnings=warnings
     )

@@ -9,7 +9,6 @@ from integrations.registry import get_source
 from syncs.documents import SalesDocument
 from syncs.mapping import default_remarks, mappings_apply
 from syncs.models import ExternalLink, Integration
-from syncs.vat import vat_type_for
 
 PricesIncludeVat = Integration.PricesIncludeVat
 
@@ -40,7 +39,6 @@ def document_options(
     return DocumentOptions(
         document_type="invoice" if doc.is_credit else integration.document_type,
         customer_number=customer_number,
-        customer_vat_type=vat_type_for(doc.customer, overrides=integration.vat_type_overrides),
         article_numbers=article_numbers,
         shipping=integration.shipping,
         prices_include_vat=prices_include_vat(integration, doc),

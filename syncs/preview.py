@@ -29,7 +29,7 @@ def document_preview(
     doc = connector.preview_document(payload=payload, integration=integration)
     warnings = list(doc.warnings)
     customer_number = _linked(
-        integration, ExternalLink.Kind.CUSTOMER, _customer_key(integration, doc)
+        integration, ExternalLink.Kind.CUSTOMER, customer_link_key(integration, doc)
     )
     customer = customer_payload(integration, doc, warnings)
     articles, numbers = _articles(integration, doc, warnings)
@@ -44,10 +44,6 @@ def document_preview(
         "document": {envelope: document_payload(integration, doc, options, warnings)},
         "warnings": warnings,
     }
-
-
-def _customer_key(integration: Integration, doc: SalesDocument) -> str:
-    return customer_link_key(integration, doc)
 
 
 def _linked(integration: Integration, kind: str, key: str) -> str:
