@@ -162,3 +162,25 @@ def test_unknown_customer_on_an_invoice_is_a_permanent_error(client):
 
     assert caught.value.permanent is True
     assert caught.value.status == 400
+
+
+def test_invoice_payments_are_listed_by_invoice(client, fortnox_sandbox):
+    invoice = _invoice(client, "ref-paid")
+    number = invoice["DocumentNumber"]
+    client.bookkeep_invoice(document_number=number)
+    client.request(
+        "POST",
+        "/3/invoicepayments",
+        json={
+            "InvoicePayment": {
+                "InvoiceNumber": int(number),
+                "Amount": 250,
+                "PaymentDate": invoice["InvoiceDate"],
+            }
+        },
+    )
+
+    payments = client.list_invoice_payments(invoice_number=number)
+
+    assert [p["Amount"] for p in payments] == [Decimal("250")]
+    assert client.get_invoice(document_number=number)["Balance"] == Decimal("0")

@@ -225,3 +225,42 @@ def test_orders_are_created_when_the_integration_says_order(
     order = fortnox_sandbox.tenant("1234567").orders[run.document_number]
     assert [str(r["OrderedQuantity"]) for r in order["OrderRows"]] == ["2", "1", "1"]
     assert D(str(order["Total"])) == D("825.20")
+
+
+def test_after_create_bookkeep_books_the_new_invoice(integration, fake_source, fortnox_sandbox):
+    integration.after_create = Integration.AfterCreate.BOOKKEEP
+    integration.save()
+    fake_source.documents["1001"] = make_document()
+
+    run = _run(integration)
+
+    assert run.status == SyncRun.Status.SUCCEEDED
+    assert _invoices(fortnox_sandbox)[run.document_number]["Booked"] is True
+    steps = list(run.log.values_list("step", "message"))
+    assert ("after", f"Invoice {run.document_number} bookkept") in steps
+
+
+def test_eu_business_customer_is_created_reverse_charged(integration, fake_source, fortnox_sandbox):
+    from syncs.documents import Address, Customer, CustomerKind
+
+    doc = make_document()
+    buyer = Customer(
+        source_id="b2b-1",
+        kind=CustomerKind.COMPANY,
+        name="Muster GmbH",
+        vat_number="DE811234567",
+        billing=Address(line1="Hauptstr. 1", zip_code="10115", city="Berlin", country_code="DE"),
+    )
+    lines = tuple(replace(line, vat_rate=D("0"), vat_amount=D("0")) for line in doc.lines)
+    totals = replace(doc.totals, total=D("825.20"), vat=D("0.00"))
+    fake_source.documents["1001"] = replace(
+        doc, customer=buyer, lines=lines, totals=totals, prices_include_vat=False
+    )
+
+    run = _run(integration)
+
+    assert run.status == SyncRun.Status.SUCCEEDED, run.error_message
+    invoice = _invoices(fortnox_sandbox)[run.document_number]
+    customer = fortnox_sandbox.tenant("1234567").customers[invoice["CustomerNumber"]]
+    assert (customer["VATType"], customer["VATNumber"]) == ("EUREVERSEDVAT", "DE811234567")
+    assert D(str(invoice["TotalVAT"])) == D("0")
