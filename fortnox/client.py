@@ -21,7 +21,7 @@ import requests
 from django.conf import settings
 
 from fortnox import limits
-from fortnox.errors import error_from_response, transport_error
+from fortnox.errors import NOT_SENT, error_from_response, transport_error
 from fortnox.oauth import FortnoxOAuth
 from integrations.errors import ConnectorError
 from integrations.http import build_session
@@ -172,7 +172,7 @@ class FortnoxClient:
             return None
         # A POST or PUT that may have reached Fortnox is not resent: it could create a
         # second document. Only "slow down" and failures to connect are safe to resend.
-        if method != "GET" and error.status != 429 and "ConnectTimeout" not in error.detail:
+        if method != "GET" and error.status != 429 and error.code != NOT_SENT:
             return None
         if error.retry_after:
             return error.retry_after + random.uniform(0, 0.5)

@@ -222,3 +222,21 @@ def test_long_fields_are_truncated_and_reported(mocked_http, client):
     assert sent["YourOrderNumber"] == "X" * 30
     assert sent["InvoiceRows"][0] == {"ArticleNumber": "SKU-1-A", "Description": "d" * 255}
     assert "YourOrderNumber shortened from 40 to 30 characters" in client.adjustments
+
+
+def test_a_create_that_could_not_connect_is_sent_again(mocked_http, client):
+    mocked_http.post(f"{API}/invoices", body=requests.ConnectTimeout("connect timed out"))
+    mocked_http.post(f"{API}/invoices", status=201, json={"Invoice": {"DocumentNumber": "4"}})
+
+    assert client.create_invoice(invoice={"CustomerNumber": "1"})["DocumentNumber"] == "4"
+    assert len(mocked_http.calls) == 2
+
+
+def test_a_create_whose_connection_broke_is_not_sent_again(mocked_http, client):
+    mocked_http.post(f"{API}/invoices", body=requests.ConnectionError("connection reset"))
+
+    with pytest.raises(ConnectorError) as caught:
+        client.create_invoice(invoice={"CustomerNumber": "1"})
+
+    assert caught.value.permanent is False
+    assert len(mocked_http.calls) == 1
