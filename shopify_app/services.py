@@ -54,9 +54,6 @@ def order_report(*, integration: Integration, run: SyncRun, replay_url: str) -> 
     and store the document number in a metafield."""
     if run.status not in (*SyncRun.DONE, SyncRun.Status.FAILED):
         return
-    # The engine stores the document type with a queryset update, so the run it hands us
-    # may not carry it yet; the note line must name the document ("invoice", "order").
-    run.refresh_from_db(fields=["document_type", "document_number"])
     client = shopify_client_for(integration.source)
     order = client.get_order(order_id=run.source_id)
     note = (order.get("note") or "").rstrip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -193,7 +194,7 @@ def _failed(run: SyncRun, run_log: RunLog, error: ConnectorError) -> None:
     delay = max(RETRY_DELAYS[run.attempts - 1], error.retry_after or 0)
     run.status = Status.PENDING
     run.error_message = error.message
-    run.next_attempt_at = timezone.now() + timezone.timedelta(seconds=delay)
+    run.next_attempt_at = timezone.now() + timedelta(seconds=delay)
     run.save(update_fields=["status", "error_message", "next_attempt_at"])
     run_log.info("retry", f"Transient failure; attempt {run.attempts + 1} in {delay} s")
     from syncs.tasks import enqueue_run
