@@ -40,8 +40,12 @@ class SourceConnector(Protocol):
         """Re-read the object from the source's API and map it; raise SyncSkipped when it
         should not become a document in its current state."""
 
-    def interpret_event(self, *, event: InboundEvent) -> list[EventWork]:
-        """What a recorded webhook asks for: zero or more runs to claim."""
+    def interpret_event(
+        self, *, event: InboundEvent, integration: Integration | None
+    ) -> list[EventWork]:
+        """What a recorded webhook asks for: zero or more runs to claim for the account's
+        integration (None when the account has none; account-level topics such as
+        uninstalls and privacy requests are handled here and claim nothing)."""
 
     def report(self, *, integration: Integration, run: SyncRun, replay_url: str) -> None:
         """Write the outcome back where the merchant works."""

@@ -67,7 +67,9 @@ class ShopifyConnector:
             raise SyncSkipped(f"The order is not {integration.trigger} yet.")
         return order_to_document(order, options=mapping_options(integration))
 
-    def interpret_event(self, *, event: InboundEvent) -> list[Work]:
+    def interpret_event(
+        self, *, event: InboundEvent, integration: Integration | None
+    ) -> list[Work]:
         body = json.loads(event.body)
         handler = _HANDLERS.get(event.topic)
         if handler:
@@ -75,24 +77,12 @@ class ShopifyConnector:
             return []
         if event.topic not in ORDER_TOPICS:
             return []  # recorded; orders/updated (our own writes echo there) and the rest
-        integration = Integration.objects.filter(
-            source__provider=self.key, source__account_id=event.account_id
-        ).first()
         if integration is None or not trigger_met(body, integration.trigger):
             return []
-        _reopen_skipped(integration, str(body["id"]))
         return [Work(DOCUMENT, str(body["id"]), body.get("name", ""))]
 
     def report(self, *, integration: Integration, run: SyncRun, replay_url: str) -> None:
         services.order_report(integration=integration, run=run, replay_url=replay_url)
-
-
-def _reopen_skipped(integration: Integration, order_id: str) -> None:
-    """An order skipped earlier (e.g. not paid then) is looked at again on a new event."""
-    SyncRun.objects.filter(
-        integration=integration, operation=DOCUMENT, source_id=order_id,
-        status=SyncRun.Status.SKIPPED,
-    ).update(status=SyncRun.Status.PENDING)  # fmt: skip
 
 
 _HANDLERS = {

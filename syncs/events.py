@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from integrations.registry import get_source
-from syncs.models import InboundEvent, Integration
-from syncs.runs import run_get_or_create
+from syncs.models import InboundEvent, Integration, SyncRun
+from syncs.runs import run_get_or_create, run_reopen
 
 log = logging.getLogger(__name__)
 State = InboundEvent.State
@@ -35,13 +35,17 @@ def event_process(*, event_id: int) -> list[int]:
 
 
 def _process(event: InboundEvent) -> list[int]:
-    work = get_source(event.provider).interpret_event(event=event)
-    if not work:
-        _mark(event, State.IGNORED, "")
-        return []
-    integration = Integration.objects.get(
-        source__provider=event.provider, source__account_id=event.account_id
+    integration = (
+        Integration.objects.filter(
+            source__provider=event.provider, source__account_id=event.account_id
+        )
+        .select_related("source")
+        .first()
     )
+    work = get_source(event.provider).interpret_event(event=event, integration=integration)
+    if not work:
+        _mark(event, State.IGNORED, "" if integration else "No integration for this account.")
+        return []
     run_ids = []
     for item in work:
         run = run_get_or_create(
@@ -50,6 +54,9 @@ def _process(event: InboundEvent) -> list[int]:
             source_id=item.source_id,
             label=item.label,
         )
+        # An object skipped earlier (not paid then, say) is looked at again on a new
+        # event; a failed one waits for a replay.
+        run_reopen(run=run, statuses=[SyncRun.Status.SKIPPED])
         run_ids.append(run.pk)
     _mark(event, State.PROCESSED, "")
     from syncs.tasks import enqueue_run

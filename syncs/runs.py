@@ -53,11 +53,13 @@ def run_claim(*, run_id: int) -> bool:
     return updated == 1
 
 
-def run_reopen(*, run: SyncRun) -> bool:
-    """Make a failed or skipped run claimable again (replay)."""
-    reopenable = [SyncRun.Status.FAILED, SyncRun.Status.SKIPPED]
+REOPENABLE = (SyncRun.Status.FAILED, SyncRun.Status.SKIPPED)
+
+
+def run_reopen(*, run: SyncRun, statuses=REOPENABLE) -> bool:
+    """Make a run in one of ``statuses`` (failed or skipped) claimable again."""
     return (
-        SyncRun.objects.filter(pk=run.pk, status__in=reopenable).update(
+        SyncRun.objects.filter(pk=run.pk, status__in=statuses).update(
             status=SyncRun.Status.PENDING, error_message="", next_attempt_at=None
         )
         == 1

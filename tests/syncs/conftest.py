@@ -34,7 +34,7 @@ class FakeSource:
     def load_document(self, *, integration, operation, source_id):
         return self.documents[source_id]
 
-    def interpret_event(self, *, event):
+    def interpret_event(self, *, event, integration):
         return []
 
     def report(self, *, integration, run, replay_url):
