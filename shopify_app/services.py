@@ -7,6 +7,7 @@ import json
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from integrations.models import Connection, ConnectionStatus
@@ -116,18 +117,12 @@ def customer_redact(*, shop: str, customer: dict, order_ids: list[str]) -> int:
     customer_id = str(customer.get("id") or "")
     email = (customer.get("email") or "").lower()
     orders = {str(o) for o in order_ids}
-    changed = 0
-    for event in InboundEvent.objects.filter(provider=PROVIDER, account_id=shop):
-        body = _json(event.body)
-        if body is None or not _concerns(body, customer_id, email, orders):
-            continue
-        if event.topic.startswith(("orders/", "refunds/")):
-            # Shopify may list none of the orders; the customer's own events name them, and
-            # their runs' logs hold the same personal data.
-            orders.add(str(body.get("order_id") or body.get("id")))
-        event.body = json.dumps(_scrub(body))
-        event.save(update_fields=["body"])
-        changed += 1
+    changed, found = _scrub_events(shop, customer_id, email, orders, [customer_id, email, *orders])
+    # Shopify may list none of the orders; the customer's own events name them, and events
+    # that mention only the order (a refund, say) hold the same order's data.
+    if found - orders:
+        orders |= found
+        changed += _scrub_events(shop, customer_id, email, orders, sorted(found))[0]
     runs = SyncRun.objects.filter(
         provider=PROVIDER, integration__source__account_id=shop, source_id__in=orders
     )
@@ -137,6 +132,28 @@ def customer_redact(*, shop: str, customer: dict, order_ids: list[str]) -> int:
         .update(excerpt="[redacted at the customer's request]")
     )
     return changed
+
+
+def _scrub_events(shop, customer_id, email, orders, needles) -> tuple[int, set[str]]:
+    """Scrub the shop's events that concern the customer. The database narrows them to
+    bodies mentioning one of ``needles``; ``_concerns`` decides exactly."""
+    mentions = Q()
+    for needle in filter(None, needles):
+        mentions |= Q(body__icontains=needle)
+    if not mentions:
+        return 0, set()
+    changed, found = 0, set()
+    events = InboundEvent.objects.filter(provider=PROVIDER, account_id=shop).filter(mentions)
+    for event in events:
+        body = _json(event.body)
+        if body is None or not _concerns(body, customer_id, email, orders):
+            continue
+        if event.topic.startswith(("orders/", "refunds/")):
+            found.add(str(body.get("order_id") or body.get("id")))
+        event.body = json.dumps(_scrub(body))
+        event.save(update_fields=["body"])
+        changed += 1
+    return changed, found
 
 
 def _json(text: str):

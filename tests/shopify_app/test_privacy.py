@@ -208,3 +208,17 @@ def test_app_uninstalled_disconnects_the_shop_and_stops_syncing(
         "The integration is switched off.",
     )
     assert shopify_sandbox.shop(SHOP).orders[order["id"]]["note"] is None
+
+
+def test_customers_redact_also_scrubs_events_that_name_only_her_order(
+    two_customers_synced, post_webhooks
+):
+    anna, _ = two_customers_synced
+    refund = {"id": 509562969, "order_id": anna["id"], "note": "Anna Lindqvist returned it"}
+    post_webhooks([_delivery("refunds/create", refund)])
+    assert "Anna Lindqvist" in InboundEvent.objects.get(topic="refunds/create").body
+
+    post_webhooks([_customer_redact(anna, orders_to_redact=[])])
+
+    stored = json.loads(InboundEvent.objects.get(topic="refunds/create").body)
+    assert stored == {"id": 509562969, "order_id": anna["id"], "note": "[redacted]"}
