@@ -7,13 +7,9 @@ from pathlib import Path
 
 from shopify_app.sandbox.orders import SCENARIO_DIR
 
-REFERENCE = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "reference"
-    / "shopify_fixtures"
-    / "rest_order_get_450789469.json"
-)
+# A rich order: discount code, mixed VAT, a refunded line, line properties, note attributes.
+REFERENCE = Path(__file__).parent / "fixtures" / "order_partially_refunded__mixed_vat_discount.json"
+REFERENCE_SHOP = "vastkust-skafferi.myshopify.com"
 MISSING = "<missing>"
 
 MONEY_SET = None
@@ -175,7 +171,7 @@ def expected_and_actual(original: dict, converted: dict) -> tuple[dict, dict]:
 
 
 def reference_order() -> dict:
-    return json.loads(REFERENCE.read_text())["order"]
+    return json.loads(REFERENCE.read_text())
 
 
 def scenario_orders() -> list[tuple[str, dict]]:

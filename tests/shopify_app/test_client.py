@@ -14,7 +14,12 @@ from integrations.errors import ConnectorError
 from shopify_app import client as shopify
 from shopify_app.client import ShopifyClient
 from tests.plugins.shopify import SHOP
-from tests.shopify_app.roundtrip import expected_and_actual, reference_order, scenario_orders
+from tests.shopify_app.roundtrip import (
+    REFERENCE_SHOP,
+    expected_and_actual,
+    reference_order,
+    scenario_orders,
+)
 
 ENDPOINT = f"https://{SHOP}/admin/api/2026-07/graphql.json"
 INVALID_TOKEN = {
@@ -55,16 +60,14 @@ def stub_client(**kwargs) -> ShopifyClient:
 
 # --- against the sandbox ---------------------------------------------------------------
 def test_get_order_round_trips_the_reference_order(shopify_sandbox):
-    shopify_sandbox.add_shop(
-        domain="jsmith.myshopify.com", currency="USD", timezone="America/New_York"
-    )
+    shopify_sandbox.add_shop(domain=REFERENCE_SHOP, currency="SEK", timezone="Europe/Stockholm")
     original = reference_order()
-    shopify_sandbox.create_order(shop="jsmith.myshopify.com", order=original)
+    shopify_sandbox.create_order(shop=REFERENCE_SHOP, order=original)
     token = shopify_sandbox.issue_tokens(
-        shop="jsmith.myshopify.com", scopes="read_orders,write_orders,read_all_orders"
+        shop=REFERENCE_SHOP, scopes="read_orders,write_orders,read_all_orders"
     )["access_token"]
-    client = ShopifyClient(shop="jsmith.myshopify.com", access_token=token)
-    expected, actual = expected_and_actual(original, client.get_order(order_id=450789469))
+    client = ShopifyClient(shop=REFERENCE_SHOP, access_token=token)
+    expected, actual = expected_and_actual(original, client.get_order(order_id=original["id"]))
     assert actual == expected
 
 

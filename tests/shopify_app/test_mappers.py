@@ -28,11 +28,8 @@ from syncs.documents import (
 
 SCENARIOS = Path(shopify_app.__file__).parent / "sandbox" / "scenarios"
 SCENARIO_NAMES = sorted(path.stem for path in SCENARIOS.glob("*.json"))
-# Shopify's own REST fixtures, in the shared reference beside the repository (../shared).
-SHOPIFY_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "shopify_fixtures"
-needs_shopify_fixtures = pytest.mark.skipif(
-    not SHOPIFY_FIXTURES.is_dir(), reason="Shopify reference fixtures not available"
-)
+# Webhook bodies in Shopify's REST shape that no sandbox scenario covers.
+FIXTURES = Path(__file__).parent / "fixtures"
 D = Decimal
 # What the sandbox and the mapper rely on in a scenario file.
 _REQUIRED = (
@@ -56,6 +53,10 @@ MONEY_FIELDS = (
 
 def scenario(name: str) -> dict[str, Any]:
     return json.loads((SCENARIOS / f"{name}.json").read_text())
+
+
+def fixture(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / f"{name}.json").read_text())
 
 
 def round_half_up(value: Decimal) -> Decimal:
@@ -447,15 +448,25 @@ def test_plain_fields_are_used_when_twins_are_missing_in_a_single_currency_order
     assert fortnox_totals(document) == Totals(total=D("1356.00"), vat=D("271.20"))
 
 
-@needs_shopify_fixtures
-def test_shopify_eur_shop_has_no_rate() -> None:
-    fixture = json.loads((SHOPIFY_FIXTURES / "rest_order_create_eur_taxes.json").read_text())
-
-    document = order_to_document(fixture["response"]["order"])
+def test_eur_shop_order_without_customer_has_no_rate() -> None:
+    document = order_to_document(fixture("order_create__eur_shop_tax_exclusive_no_customer"))
 
     assert (document.currency, document.currency_rate) == ("EUR", None)
-    assert document.lines[0].vat_rate == D("6")
-    assert document.customer.source_id == ""
+    assert [(line.vat_rate, line.vat_amount) for line in document.lines] == [
+        (D("6"), D("2.27")),
+        (D("21"), D("5.12")),
+        (D("21"), D("1.46")),
+    ]
+    # 2 x 18.95 + 24.40 + 6.95 shipping = 69.25 net, plus 8.85 VAT.
+    assert document.totals == Totals(total=D("78.10"), vat=D("8.85"))
+    assert fortnox_totals(document) == document.totals
+    customer = document.customer
+    assert (customer.source_id, customer.kind, customer.name, customer.country_code) == (
+        "",
+        CustomerKind.PRIVATE,
+        "Lotte Peeters",
+        "BE",
+    )
 
 
 # --- edits, removals, tips, taxes -------------------------------------------------------
@@ -609,18 +620,26 @@ def test_unknown_currency_basis_is_refused() -> None:
         OrderMappingOptions(currency_basis="buyer")  # type: ignore[arg-type]
 
 
-@needs_shopify_fixtures
-def test_shopifys_own_order_fixture_maps_without_error() -> None:
-    fixture = json.loads((SHOPIFY_FIXTURES / "rest_order_get_450789469.json").read_text())
+def test_partially_refunded_order_leaves_out_the_refunded_line() -> None:
+    order = fixture("order_partially_refunded__mixed_vat_discount")
 
-    document = order_to_document(parse_order_payload(fixture))
+    document = order_to_document(parse_order_payload({"order": order}))
 
     assert (document.source_key, document.number, document.currency) == (
-        "shopify:sale:450789469",
-        "#1001",
-        "USD",
+        "shopify:sale:5523190000057",
+        "#1057",
+        "SEK",
     )
-    # Two of the three iPods were refunded (current_quantity 0).
-    assert [line.source_line_id for line in document.lines] == ["518995019", "369256396"]
-    assert document.lines[0].discount == D("3.33")
-    assert document.customer.billing.country_code == "US"
+    # The cookbook (6 %) was refunded (current_quantity 0); coffee, board and shipping stay.
+    assert [
+        (line.source_line_id, line.vat_rate, line.discount, line.vat_amount)
+        for line in document.lines
+    ] == [
+        ("14211000000571", D("12"), D("25.80"), D("24.88")),
+        ("14211000000573", D("25"), D("44.90"), D("80.82")),
+        ("4577000000057", D("25"), D("0.00"), D("13.80")),
+    ]
+    # 258.00 - 25.80 + 449.00 - 44.90 + 69.00, VAT included.
+    assert document.totals == Totals(total=D("705.30"), vat=D("119.50"))
+    assert fortnox_totals(document) == document.totals
+    assert document.customer.billing.country_code == "SE"
