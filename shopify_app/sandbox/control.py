@@ -32,6 +32,8 @@ TRANSITIONS = {
     "orders/fulfilled": "fulfil",
     "orders/cancelled": "cancel",
 }
+# The topics a placed order can be delivered under.
+ORDER_TOPICS = ("orders/create", "orders/updated", *TRANSITIONS)
 
 
 def place_order(

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core import signing
-from django.core.management import call_command
+from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from fortnox.client import FortnoxClient
 from syncs.models import Integration, SyncRun, UsageMonth
@@ -87,6 +88,39 @@ def test_replay_sync_by_id_and_filters(halted_run, integration, capsys):
 def test_replay_sync_refuses_bad_input(db, args, message):
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("replay_sync", *args)
+
+
+def test_replay_sync_refuses_an_unknown_integration(db):
+    with pytest.raises(CommandError, match=r"^No integration 999$"):
+        call_command("replay_sync", "--failed", "--integration", "999")
+
+
+def test_replay_sync_says_why_a_succeeded_run_is_not_replayed(halted_run, integration):
+    _fix(integration)
+    call_command("replay_sync", str(halted_run.pk))
+    halted_run.refresh_from_db()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("replay_sync", str(halted_run.pk))
+
+    assert str(refused.value) == (
+        f"Nothing replayed: run {halted_run.pk} already succeeded."
+        " Only failed or skipped runs are replayed."
+    )
+    halted_run.refresh_from_db()
+    assert (halted_run.status, halted_run.attempts) == (SyncRun.Status.SUCCEEDED, 2)
+
+
+def test_replay_sync_exits_1_with_one_line_on_bad_input(capsys, monkeypatch):
+    # The command line closes the connections at the end; keep the test's transaction open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    argv = ["manage.py", "replay_sync", "--skip-checks"]
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(argv).execute()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "CommandError: Give run ids, or --failed (not both)."
+    ]
 
 
 def test_replay_link_shows_the_run_and_replays_on_post(

@@ -5,8 +5,9 @@ from datetime import datetime, time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from syncs.models import SyncRun
+from syncs.models import Integration, SyncRun
 from syncs.replay import run_replay
+from syncs.runs import REOPENABLE
 
 
 class Command(BaseCommand):
@@ -43,7 +44,9 @@ class Command(BaseCommand):
         if bool(run_ids) == failed:
             raise CommandError("Give run ids, or --failed (not both).")
         runs = SyncRun.objects.order_by("pk")
-        if integration:
+        if integration is not None:
+            if not Integration.objects.filter(pk=integration).exists():
+                raise CommandError(f"No integration {integration}")
             runs = runs.filter(integration_id=integration)
         if failed:
             runs = runs.filter(status=SyncRun.Status.FAILED)
@@ -54,6 +57,7 @@ class Command(BaseCommand):
         missing = [str(pk) for pk in run_ids if pk not in found]
         if missing:
             raise CommandError(f"No run with id {', '.join(missing)}")
+        _refuse_unreplayable([found[pk] for pk in run_ids])
         return [found[pk] for pk in run_ids]
 
     def _progress(self, index: int, total: int) -> None:
@@ -63,6 +67,25 @@ class Command(BaseCommand):
         filled = width * index // total
         end = "\n" if index == total else ""
         self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {index}/{total}", ending=end)
+
+
+_WHY_NOT = {
+    SyncRun.Status.PENDING: "is waiting for a worker",
+    SyncRun.Status.RUNNING: "is running now",
+    SyncRun.Status.SUCCEEDED: "already succeeded",
+    SyncRun.Status.SUCCEEDED_WITH_WARNING: "already succeeded (with a warning)",
+}
+
+
+def _refuse_unreplayable(runs: list[SyncRun]) -> None:
+    """Only failed and skipped runs are replayed; say why the others would do nothing."""
+    reasons = [
+        f"run {run.pk} {_WHY_NOT[run.status]}" for run in runs if run.status not in REOPENABLE
+    ]
+    if reasons:
+        raise CommandError(
+            f"Nothing replayed: {'; '.join(reasons)}. Only failed or skipped runs are replayed."
+        )
 
 
 def _start_of(day: str):

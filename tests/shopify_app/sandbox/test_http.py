@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, ManagementUtility, call_command
 
 from shopify_app.sandbox.views import get_sandbox
 from tests.plugins.shopify import SHOP
@@ -70,9 +70,36 @@ def test_command_rejects_unknown_scenarios_listing_the_known_ones():
         call_command("sandbox_shopify_order", "--scenario", "nope")
 
 
-def test_command_places_the_order_and_delivers_webhooks(mocked_http, shopify_http_sandbox, capsys):
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--delay", "-1"), "--delay is seconds between sends, 0 or more, not -1.0"),
+        (("--duplicate", "0"), "--duplicate is how many more times to send each webhook"),
+        (("--duplicate", "-2"), "1 or more, not -2"),
+        (("--topics", "orders/create,orders/shipped"), "Unknown topic orders/shipped; known: "),
+        (("--topics", " , "), "Unknown topic (none); known: orders/create"),
+    ],
+)
+def test_command_refuses_bad_options_before_placing_anything(mocked_http, args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("sandbox_shopify_order", *args)
+    assert len(mocked_http.calls) == 0
+
+
+def test_command_exits_1_with_one_line_on_bad_input(mocked_http, capsys):
+    argv = ["manage.py", "sandbox_shopify_order", "--delay", "-1", "--skip-checks"]
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(argv).execute()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "CommandError: --delay is seconds between sends, 0 or more, not -1.0"
+    ]
+    assert len(mocked_http.calls) == 0
+
+
+def _serve_control(mocked_http, sandbox) -> None:
     def control(request):
-        answer = shopify_http_sandbox.handle(
+        answer = sandbox.handle(
             "POST", "/_control/orders", None, dict(request.headers), request.body
         )
         return answer.status, answer.headers, answer.body
@@ -80,6 +107,22 @@ def test_command_places_the_order_and_delivers_webhooks(mocked_http, shopify_htt
     mocked_http.add_callback(
         "POST", re.compile(r"http://testserver/sandbox/shopify/_control/orders"), callback=control
     )
+
+
+def test_command_fails_naming_the_status_when_the_target_refuses(mocked_http, shopify_http_sandbox):
+    _serve_control(mocked_http, shopify_http_sandbox)
+    mocked_http.post("http://localhost:8001/shopify/webhooks/", status=401)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("sandbox_shopify_order", "--target", "http://localhost:8001/shopify/webhooks/")
+    assert str(refused.value) == (
+        "http://localhost:8001/shopify/webhooks/ did not accept 2 of 2 webhooks:"
+        " orders/create HTTP 401, orders/paid HTTP 401"
+    )
+
+
+def test_command_places_the_order_and_delivers_webhooks(mocked_http, shopify_http_sandbox, capsys):
+    _serve_control(mocked_http, shopify_http_sandbox)
     webhook = mocked_http.post("http://testserver/shopify/webhooks/", status=200)
     call_command(
         "sandbox_shopify_order", "--scenario", "gift_card", "--duplicate", "1", "--reorder"
