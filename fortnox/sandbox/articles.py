@@ -6,15 +6,16 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from fortnox.sandbox import errors, fields
+from fortnox.sandbox import chart, errors, fields
 from fortnox.sandbox.context import Context
 from fortnox.sandbox.errors import Response, json_response
 from fortnox.sandbox.listing import ListSpec, field_values, list_response
-from fortnox.sandbox.state import PRICE_LISTS, UNITS, words
+from fortnox.sandbox.state import PRICE_LISTS, UNITS
 
 # Fortnox documents "." too, but integrators see 2000166 for it (reference, section 6).
 NUMBER = re.compile(r"^[A-Za-z0-9_+/-]{1,50}$")
-SALES_ACCOUNTS = {25: 3001, 12: 3002, 6: 3003, 0: 3004}
+SALES_ACCOUNTS = chart.SALES_BY_RATE
+ACCOUNT_FIELDS = ("SalesAccount", "PurchaseAccount", "EUAccount", "EUVATAccount", "ExportAccount")
 
 
 def _number(value: Any, name: str) -> str:
@@ -71,7 +72,7 @@ SCHEMA: dict[str, fields.Cleaner] = {
     "CostCenter": _TEXT,
     "Project": _TEXT,
 }
-for _name in words("SalesAccount PurchaseAccount EUAccount EUVATAccount ExportAccount"):
+for _name in ACCOUNT_FIELDS:
     SCHEMA[_name] = _account
 
 READ_ONLY_DEFAULTS: dict[str, Any] = {
@@ -168,6 +169,10 @@ def create_article(ctx: Context) -> Response:
     number = data.get("ArticleNumber") or ctx.tenant.next_number("articles")
     if number in ctx.tenant.articles:
         raise errors.bad_request(errors.NUMBER_USED, f"Artikelnummer {number} används redan.")
+    # Only the accounts the request names are checked: the defaults come from the company's
+    # settings and may be missing from its chart; Fortnox then refuses the next PUT instead
+    # (reference §6 Articles and §9.6).
+    chart.check_register(ctx.tenant, data, ACCOUNT_FIELDS)
     article = {**_defaults(data.get("VAT", 25)), **data, "ArticleNumber": number}
     article["@url"] = ctx.url("articles", number)
     ctx.tenant.articles[number] = article
@@ -183,6 +188,7 @@ def update_article(ctx: Context, number: str) -> Response:
         raise errors.invalid_value("ArticleNumber", data["ArticleNumber"])
     if "Description" in data and not data["Description"]:
         raise errors.required("Description")
+    chart.check_register(ctx.tenant, {**article, **data}, ACCOUNT_FIELDS)
     article.update(data)
     ctx.touch("articles", number)
     return json_response(200, {"Article": article})

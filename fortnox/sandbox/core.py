@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from fortnox.sandbox import errors, router
 from fortnox.sandbox.context import Context
+from fortnox.sandbox.control import TenantControls
 from fortnox.sandbox.errors import Response, json_response
 from fortnox.sandbox.faults import Faults
 from fortnox.sandbox.oauth import handle_oauth
@@ -23,11 +24,12 @@ from fortnox.sandbox.tokens import TokenStore
 DEFAULT_TENANT = ("9999999", "Sandbox AB")
 
 
-class FortnoxSandbox:
+class FortnoxSandbox(TenantControls):
     """Fortnox as seen by a client: tenants, OAuth, ``/3/*`` resources, limits and faults.
 
     Paths given to :meth:`handle` are relative to the sandbox root: ``/3/...`` for the API
-    and ``/oauth-v1/...`` for OAuth. One lock guards all state.
+    and ``/oauth-v1/...`` for OAuth. One lock guards all state. Charts of accounts and the
+    OSS setting are changed through :class:`~fortnox.sandbox.control.TenantControls`.
     """
 
     rate_limit = 25

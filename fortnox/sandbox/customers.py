@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fortnox.sandbox import errors, fields
+from fortnox.sandbox import chart, errors, fields
 from fortnox.sandbox.context import Context
 from fortnox.sandbox.errors import Response, json_response
 from fortnox.sandbox.listing import ListSpec, field_values, list_response
@@ -140,6 +140,7 @@ LIST = ListSpec(
 
 def _validate(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     cleaned = fields.clean(data, SCHEMA)
+    chart.check_register(ctx.tenant, cleaned, ("SalesAccount",))  # reference §9.6
     if "Currency" in cleaned:
         ctx.check_currency(cleaned["Currency"])
     for prefix in ("", "Delivery", "Visiting"):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from fortnox.sandbox import errors, fields
+from fortnox.sandbox import errors, fields, vat
 from fortnox.sandbox.context import Context
 from fortnox.sandbox.rows import RowRules, build_rows, row_input, row_totals_for, zero_vat
 from fortnox.sandbox.state import PRICE_LISTS, words
@@ -199,6 +199,11 @@ def apply_rows(ctx: Context, kind: Kind, doc: dict[str, Any], data: dict[str, An
         doc[kind.rows_key] = build_rows(ctx, kind.rows, doc, data[kind.rows_key], existing)
 
 
+def validate(ctx: Context, kind: Kind, doc: dict[str, Any]) -> None:
+    """Rules on the document as a whole, once header and rows are applied (see vat.py)."""
+    vat.check_document(ctx, doc, kind.rows_key)
+
+
 def refresh_totals(ctx: Context, kind: Kind, doc: dict[str, Any]) -> None:
     """Recompute row and document totals (see totals.py); invoices also get their Balance."""
     rows = doc[kind.rows_key]
@@ -211,7 +216,9 @@ def refresh_totals(ctx: Context, kind: Kind, doc: dict[str, Any]) -> None:
         zero_vat=no_vat,
         freight=Decimal(str(doc["Freight"] or 0)),
         administration_fee=Decimal(str(doc["AdministrationFee"] or 0)),
-        round_off=ctx.tenant.round_off,
+        # Öresavrundning rounds to whole kronor, so it is for SEK documents only (reference
+        # §7: "rounding to whole SEK when enabled"); a EUR total keeps its cents.
+        round_off=ctx.tenant.round_off and doc["Currency"] == "SEK",
     )
     doc.update(
         {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fortnox.sandbox import documents, errors, invoices
+from fortnox.sandbox import chart, documents, errors, invoices, vat
 from fortnox.sandbox.context import Context
 from fortnox.sandbox.errors import Response
 
@@ -29,6 +29,9 @@ def bookkeep(ctx: Context, number: str) -> Response:
         raise _not_allowed("Fakturan är makulerad och kan inte bokföras.")
     if invoice["Booked"]:
         raise _not_allowed("Fakturan är redan bokförd.")
+    # The voucher books receivable, sales, VAT, freight, fee and öresavrundning: every one
+    # of those accounts must still be in the chart (reference §9.6, 2001304; see chart.py).
+    chart.check_voucher(ctx.tenant, invoice, "InvoiceRows", vat.no_vat(ctx, invoice))
     ctx.tenant.vouchers += 1
     invoice.update(
         {

@@ -6,7 +6,7 @@ import copy
 from decimal import Decimal
 from typing import Any
 
-from fortnox.sandbox import documents, errors, fields
+from fortnox.sandbox import credits, documents, errors, fields
 from fortnox.sandbox.context import Context
 from fortnox.sandbox.documents import Kind
 from fortnox.sandbox.errors import Response, json_response
@@ -168,8 +168,11 @@ def new_invoice(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     invoice["OCR"] = invoice["OCR"] or documents.ocr_for(number)
     invoice["OutboundDate"] = invoice["InvoiceDate"]
     documents.apply_rows(ctx, KIND, invoice, data)
+    documents.validate(ctx, KIND, invoice)
+    original = credits.original_of(ctx, invoice, number)
     refresh(ctx, invoice)
     ctx.tenant.invoices[number] = invoice
+    credits.link(ctx, original, invoice)
     ctx.touch("invoices", number)
     return invoice
 
@@ -215,8 +218,13 @@ def update_invoice(ctx: Context, number: str) -> Response:
     if "DueDate" not in data and ({"InvoiceDate", "TermsOfPayment"} & set(data)):
         invoice["DueDate"] = documents.due_date(invoice["InvoiceDate"], invoice["TermsOfPayment"])
     documents.apply_rows(ctx, KIND, invoice, data)
+    documents.validate(ctx, KIND, invoice)
+    original = None
+    if "CreditInvoiceReference" in data:
+        original = credits.original_of(ctx, invoice, number)
     refresh(ctx, invoice)
     ctx.tenant.invoices[number] = invoice
+    credits.link(ctx, original, invoice)
     ctx.touch("invoices", number)
     return _out(invoice)
 
@@ -236,7 +244,10 @@ def render_document_pdf(title: str, doc: dict[str, Any]) -> Response:
 
 
 def credit_copy(ctx: Context, invoice: dict[str, Any], number: str) -> dict[str, Any]:
-    """The credit invoice of ``invoice``: same rows with negated quantities and fees."""
+    """The credit invoice of ``invoice``: its exact negative. Quantities, freight and fee are
+    negated, and so are AMOUNT discounts, which are money for the whole row: -2 x 250 less a
+    discount of 50 would be -550, not the -450 that cancels 2 x 250 - 50 (a PERCENT discount
+    is a share and stays as it is)."""
     credit = copy.deepcopy(invoice)
     today = ctx.today().isoformat()
     credit.update(_defaults(ctx, number) | {k: credit[k] for k in _KEPT_ON_CREDIT})
@@ -254,6 +265,8 @@ def credit_copy(ctx: Context, invoice: dict[str, Any], number: str) -> dict[str,
     for row in credit["InvoiceRows"]:
         row["RowId"] = ctx.tenant.next_row_id()
         row["DeliveredQuantity"] = fields.quantity_text(-Decimal(row["DeliveredQuantity"]))
+        if row["DiscountType"] == "AMOUNT":
+            row["Discount"] = float(-Decimal(str(row["Discount"])))
     return credit
 
 

@@ -132,6 +132,7 @@ def create_order(ctx: Context) -> Response:
     order["EmailInformation"]["EmailSubject"] = f"Order {number} bifogas"
     documents.apply_header(ctx, KIND, order, data, creating=True)
     documents.apply_rows(ctx, KIND, order, data)
+    documents.validate(ctx, KIND, order)
     documents.refresh_totals(ctx, KIND, order)
     ctx.tenant.orders[number] = order
     ctx.touch("orders", number)
@@ -149,6 +150,7 @@ def update_order(ctx: Context, number: str) -> Response:
         order["CustomerName"] = documents.document_customer(ctx, data["CustomerNumber"])["Name"]
     documents.apply_header(ctx, KIND, order, data, creating=False)
     documents.apply_rows(ctx, KIND, order, data)
+    documents.validate(ctx, KIND, order)
     documents.refresh_totals(ctx, KIND, order)
     ctx.tenant.orders[number] = order
     ctx.touch("orders", number)

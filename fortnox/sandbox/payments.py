@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from fortnox.sandbox import errors, fields, invoices
+from fortnox.sandbox import chart, errors, fields, invoices
 from fortnox.sandbox.context import Context
 from fortnox.sandbox.errors import Response, json_response
 from fortnox.sandbox.listing import ListSpec, field_values, list_response
@@ -92,8 +92,16 @@ def _amounts(data: dict[str, Any], invoice: dict[str, Any]) -> tuple[Decimal, De
     return amount, in_currency
 
 
+def _check_accounts(ctx: Context, data: dict[str, Any]) -> None:
+    """Accounts a payment names outright must be in the chart (2000423; see chart.py)."""
+    chart.check_named(ctx.tenant, data.get("ModeOfPaymentAccount"))
+    for write_off in data.get("WriteOffs", []):
+        chart.check_named(ctx.tenant, write_off.get("AccountNumber"))
+
+
 def _build(ctx: Context, data: dict[str, Any], number: str) -> dict[str, Any]:
     invoice = _target_invoice(ctx, data["InvoiceNumber"])
+    _check_accounts(ctx, data)
     paid_on = data.get("PaymentDate") or ctx.today().isoformat()
     if paid_on < invoice["InvoiceDate"]:
         raise errors.bad_request(

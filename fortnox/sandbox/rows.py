@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fortnox.sandbox import errors, fields
-from fortnox.sandbox.articles import SALES_ACCOUNTS, _account, _unit
+from fortnox.sandbox import chart, errors, fields, vat
+from fortnox.sandbox.articles import _account, _unit
 from fortnox.sandbox.context import Context
 from fortnox.sandbox.totals import RowInput, round2
-
-ZERO_VAT_TYPES = frozenset({"EUREVERSEDVAT", "EXPORT"})
 
 
 def _decimal(value: Any, name: str) -> Decimal:
@@ -67,8 +65,7 @@ ORDER_ROWS = RowRules(ORDER_ROW_SCHEMA, "OrderedQuantity", is_order=True)
 
 def zero_vat(ctx: Context, doc: dict[str, Any]) -> bool:
     """Whether the document's customer is invoiced without VAT (reverse charge, export)."""
-    customer = ctx.tenant.customers.get(doc.get("CustomerNumber", ""))
-    return bool(customer) and customer["VATType"] in ZERO_VAT_TYPES
+    return vat.no_vat(ctx, doc)
 
 
 def build_rows(
@@ -97,16 +94,17 @@ def _article_price(ctx: Context, doc: dict[str, Any], article: dict[str, Any]) -
     return Decimal(str(price["Price"])) if price else Decimal("0")
 
 
-def _account_for(ctx: Context, doc: dict[str, Any], article: dict | None, vat: Any) -> int:
-    customer = ctx.tenant.customers.get(doc.get("CustomerNumber", ""), {})
-    vat_type = customer.get("VATType", "SEVAT")
-    if article:
-        if vat_type == "EXPORT":
-            return article["ExportAccount"] or 3105
-        if vat_type == "EUREVERSEDVAT":
-            return article["EUAccount"] or 3108
-        return article["SalesAccount"] or SALES_ACCOUNTS.get(vat, 3001)
-    return {"EXPORT": 3105, "EUREVERSEDVAT": 3108}.get(vat_type, SALES_ACCOUNTS.get(vat, 3001))
+def _row_account(
+    ctx: Context, doc: dict[str, Any], values: dict[str, Any], article: dict | None, rate: Any
+) -> int:
+    """A named account must exist (2000423); a predefined fallback too (2001304). See chart.py."""
+    named = values.get("AccountNumber")
+    if named:
+        chart.check_named(ctx.tenant, named)
+        return named
+    account = vat.default_account(ctx, doc, article, rate)
+    chart.check_predefined(ctx.tenant, account)
+    return account
 
 
 def _article(ctx: Context, number: str) -> dict[str, Any] | None:
@@ -124,7 +122,7 @@ def _vat_rate(ctx: Context, values: dict[str, Any], article: dict | None) -> int
         return article["VAT"] if article else 25
     rate = _decimal(raw, "VAT")
     rate_number: int | float = int(rate) if rate == int(rate) else float(rate)
-    ctx.check_vat(rate_number)
+    vat.check_row_rate(ctx, rate_number)
     return rate_number
 
 
@@ -149,14 +147,14 @@ def _build_row(
         raise errors.bad_request(
             errors.ROW_NEEDS_ARTICLE_OR_TEXT, "Rad med antal måste ha artikel eller benämning."
         )
-    vat = _vat_rate(ctx, values, article)
+    rate = _vat_rate(ctx, values, article)
     if "Price" in values and values["Price"] is not None:
         price = round2(_decimal(values["Price"], "Price"))
     else:
         price = _article_price(ctx, doc, article) if article else Decimal("0")
     discount, discount_type = _discount(values)
     row: dict[str, Any] = {
-        "AccountNumber": values.get("AccountNumber") or _account_for(ctx, doc, article, vat),
+        "AccountNumber": _row_account(ctx, doc, values, article, rate),
         "ArticleNumber": article["ArticleNumber"] if article else "",
         "ContributionPercent": 0,
         "ContributionValue": 0,
@@ -174,7 +172,7 @@ def _build_row(
         "RowId": ctx.tenant.next_row_id(),
         "StockPointCode": values.get("StockPointCode") or None,
         "Unit": values.get("Unit") or (article["Unit"] if article else ""),
-        "VAT": vat,
+        "VAT": rate,
     }
     if rules.is_order:
         delivered = values.get("DeliveredQuantity", quantity)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from fortnox.sandbox.bas import DEFAULT_CHART
+
 
 def words(text: str) -> list[str]:
     """Split a whitespace-separated list of names (keeps long field lists readable)."""
@@ -72,6 +74,10 @@ class Tenant:
     currencies: tuple[str, ...] = ("SEK", "EUR", "USD", "GBP", "NOK", "DKK")
     vat_rates: tuple[int, ...] = (25, 12, 6, 0)
     round_off: bool = False
+    # One-stop shop (OSS): EU consumers may be charged their own country's VAT rate.
+    oss: bool = False
+    # The chart of accounts: account number (as a string) -> name. See bas.py.
+    accounts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_CHART))
     organization_number: str = "556000-0000"
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
     articles: dict[str, dict[str, Any]] = field(default_factory=dict)
