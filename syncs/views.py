@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core import signing
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from syncs.models import SyncRun
@@ -11,7 +12,8 @@ from syncs.replay import run_from_token, run_replay
 @require_http_methods(["GET", "POST"])
 def replay(request, token: str):
     """The replay link written into a source's notes. GET shows the run and a button;
-    POST replays it (links are followed by previews and crawlers, so GET changes nothing)."""
+    POST replays it (links are followed by previews and crawlers, so GET changes nothing),
+    then redirects back to GET, so reloading the page does not post again."""
     try:
         run = run_from_token(token)
     except signing.SignatureExpired:
@@ -20,9 +22,10 @@ def replay(request, token: str):
         return _page(request, None, "This replay link is not valid.", 404)
     if request.method == "POST":
         if run_replay(run=run):
-            run.refresh_from_db()
-            return _page(request, run, "The sync was started again.", 202)
-        return _page(request, run, "This sync is not failed, so there is nothing to replay.", 409)
+            messages.success(request, "The sync was started again.")
+        else:
+            messages.info(request, "This sync is not failed, so there is nothing to replay.")
+        return redirect(request.path)
     return _page(request, run, "", 200)
 
 

@@ -132,14 +132,35 @@ def test_replay_link_shows_the_run_and_replays_on_post(
     shown = client.get(path)
     with django_capture_on_commit_callbacks(execute=True):
         replayed = client.post(path)
+    after = client.get(replayed["Location"])
 
     assert shown.status_code == 200
     assert b"No Fortnox article matches SKU" in shown.content
     assert b"Replay now" in shown.content
-    assert replayed.status_code == 202
+    # Post/Redirect/Get: the POST answers with a redirect to the page, which tells the outcome.
+    assert (replayed.status_code, replayed["Location"]) == (302, path)
+    assert after.status_code == 200
+    assert b"The sync was started again." in after.content
+    assert b"Replay now" not in after.content
     halted_run.refresh_from_db()
     assert halted_run.status == SyncRun.Status.SUCCEEDED
-    assert client.post(path).status_code == 409  # nothing left to replay
+
+
+def test_replaying_a_succeeded_run_from_the_link_says_there_is_nothing_to_do(
+    halted_run, integration, client, django_capture_on_commit_callbacks
+):
+    _fix(integration)
+    path = replay_url(halted_run).removeprefix("http://testserver")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(path)
+    client.get(path)  # the first outcome is shown once
+
+    again = client.post(path, follow=True)
+
+    assert again.redirect_chain == [(path, 302)]
+    assert b"This sync is not failed, so there is nothing to replay." in again.content
+    halted_run.refresh_from_db()
+    assert (halted_run.status, halted_run.attempts) == (SyncRun.Status.SUCCEEDED, 2)
 
 
 def test_tampered_or_expired_replay_links_are_refused(halted_run, client, settings):
