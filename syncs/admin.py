@@ -26,8 +26,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def _target_choices() -> list[tuple[str, str]]:
+    # Blank first, so the inline's untouched extra row is submitted as it was shown and
+    # ignored; with a target preselected the browser sent it and the row failed as half filled.
+    return [("", "---------"), *mapping_targets()]
+
+
 class FieldMappingForm(forms.ModelForm):
-    target = forms.ChoiceField(choices=mapping_targets)
+    target = forms.ChoiceField(choices=_target_choices)
 
     class Meta:
         model = FieldMapping
