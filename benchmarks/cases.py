@@ -93,7 +93,7 @@ def pipeline_warm():
         def report(self, **kwargs):
             pass
 
-    import integrations.registry as registry
+    import syncs.connectors as registry
 
     real = registry.get_source("shopify")
     source = Source()

@@ -11,7 +11,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("fortnox/", include("fortnox.urls")),
+    path("fortnox/", include("syncs.fortnox_urls")),
     path("syncs/", include("syncs.urls")),
     path("shopify/", include("shopify_app.urls")),
 ]

@@ -11,7 +11,6 @@ https://www.fortnox.se/developer
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -21,10 +20,10 @@ import requests
 from django.conf import settings
 
 from fortnox import limits
-from fortnox.errors import NOT_SENT, error_from_response, transport_error
+from fortnox.documents import document_kind
+from fortnox.errors import error_from_response, transport_error
 from fortnox.oauth import FortnoxOAuth
-from integrations.errors import ConnectorError
-from integrations.http import build_session
+from integrations.http import RetryPolicy, build_session, call_with_retries
 from integrations.models import Connection
 from integrations.oauth import fresh_access_token
 from integrations.ratelimit import build_limiter
@@ -90,10 +89,7 @@ def _decimal(value: Any) -> Any:
 class FortnoxClient:
     """Operations on one Fortnox tenant, named after the remote operation."""
 
-    max_attempts = 5
-    max_retry_seconds = 60.0
-    backoff_base = 1.0
-    backoff_cap = 20.0
+    retry_policy = RetryPolicy(attempts=5, max_seconds=60.0, backoff_base=1.0, backoff_cap=20.0)
 
     def __init__(
         self,
@@ -123,30 +119,28 @@ class FortnoxClient:
     def request(
         self, method: str, path: str, *, params: dict | None = None, json: dict | None = None
     ) -> requests.Response:
-        """Send one API request with rate limiting, token refresh and bounded retries."""
-        deadline = time.monotonic() + self.max_retry_seconds
-        rejected_token = ""
-        attempt = 0
-        while True:
-            attempt += 1
-            token = self._token(rejected_token)
-            self.limiter.acquire(self.limit_key)
-            error, response = self._send_once(method, path, token, params, json)
-            if error is None:
-                return response
-            if (
-                response is not None
-                and response.status_code == 401
-                and not rejected_token
-                and not self.fixed_token
-            ):
-                rejected_token = token  # refreshed once on the next turn, then retried
-                continue
-            delay = self._retry_delay(method, error, attempt)
-            if delay is None or time.monotonic() + delay > deadline:
-                raise error
-            log.info("Fortnox %s %s failed (%s); retrying in %.1fs", method, path, error, delay)
-            self.sleep(delay)
+        """Send one API request with rate limiting, token refresh and bounded retries.
+
+        A POST or PUT is never resent once it may have reached Fortnox: it could create a
+        second document (the engine finds such a document by its reference instead)."""
+
+        def send(attempt: int) -> requests.Response:
+            return self._send_authorised(method, path, params, json)
+
+        return call_with_retries(
+            send, policy=self.retry_policy, safe_to_repeat=method == "GET", sleep=self.sleep
+        )
+
+    def _send_authorised(self, method, path, params, json) -> requests.Response:
+        """One send; a 401 before the token's expiry refreshes it once and sends again
+        (Fortnox refused the request, so it was not acted on)."""
+        token = self._token("")
+        response = self._send_once(method, path, token, params, json)
+        if response.status_code == 401 and not self.fixed_token:
+            response = self._send_once(method, path, self._token(token), params, json)
+        if response.status_code >= 400:
+            raise error_from_response(response, path=path)
+        return response
 
     def _token(self, rejected_token: str) -> str:
         if self.fixed_token:
@@ -155,30 +149,15 @@ class FortnoxClient:
             connection_id=self.connection_id, provider=self.oauth, rejected_token=rejected_token
         )
 
-    def _send_once(self, method, path, token, params, json):
+    def _send_once(self, method, path, token, params, json) -> requests.Response:
+        self.limiter.acquire(self.limit_key)
         url = f"{settings.FORTNOX_API_URL}{path}"
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         self.requests_sent += 1
         try:
-            response = self.session.request(method, url, params=params, json=json, headers=headers)
+            return self.session.request(method, url, params=params, json=json, headers=headers)
         except requests.RequestException as exc:
-            return transport_error(exc), None
-        if response.status_code < 400:
-            return None, response
-        return error_from_response(response, path=path), response
-
-    def _retry_delay(self, method: str, error: ConnectorError, attempt: int) -> float | None:
-        if error.permanent or attempt >= self.max_attempts:
-            return None
-        # A POST or PUT that may have reached Fortnox is not resent: it could create a
-        # second document. Only "slow down" and failures to connect are safe to resend.
-        if method != "GET" and error.status != 429 and error.code != NOT_SENT:
-            return None
-        if error.retry_after:
-            return error.retry_after + random.uniform(0, 0.5)
-        return min(self.backoff_cap, self.backoff_base * 2 ** (attempt - 1)) * random.uniform(
-            0.5, 1.0
-        )
+            raise transport_error(exc) from exc
 
     def _json(self, method: str, path: str, **kwargs) -> dict:
         return to_decimals(self.request(method, path, **kwargs).json())
@@ -261,25 +240,40 @@ class FortnoxClient:
         }
         return self._json("POST", "/3/prices", json=body)["Price"]
 
-    # --- invoices ---------------------------------------------------------------------
+    # --- invoices and orders: one set of operations, the kind as data ------------------
+    def create_document(self, *, kind: str, document: dict) -> dict:
+        spec = document_kind(kind)
+        document, self.adjustments = limits.clean_document(document, spec.rows_key)
+        return self._json("POST", spec.path, json={spec.envelope: document})[spec.envelope]
+
+    def get_document(self, *, kind: str, document_number: str) -> dict:
+        spec = document_kind(kind)
+        return self._json("GET", f"{spec.path}/{document_number}")[spec.envelope]
+
+    def find_document_by_reference(self, *, kind: str, reference: str) -> dict | None:
+        """The document whose ExternalInvoiceReference1 is exactly ``reference``."""
+        spec = document_kind(kind)
+        params = {"externalinvoicereference1": reference}
+        for item in self._paged(spec.path, spec.list_key, params):
+            if item.get("ExternalInvoiceReference1") == reference:
+                return item
+        return None
+
+    def get_document_pdf(self, *, kind: str, document_number: str) -> bytes:
+        spec = document_kind(kind)
+        return self.request("GET", f"{spec.path}/{document_number}/preview").content
+
     def create_invoice(self, *, invoice: dict) -> dict:
-        invoice, self.adjustments = limits.clean_document(invoice, "InvoiceRows")
-        return self._json("POST", "/3/invoices", json={"Invoice": invoice})["Invoice"]
+        return self.create_document(kind="invoice", document=invoice)
 
     def get_invoice(self, *, document_number: str) -> dict:
-        return self._json("GET", f"/3/invoices/{document_number}")["Invoice"]
+        return self.get_document(kind="invoice", document_number=document_number)
 
     def list_invoices(self, *, filter: str = "", **search: str) -> Iterator[dict]:
         params = {k: v for k, v in search.items() if v}
         if filter:
             params["filter"] = filter
         return self._paged("/3/invoices", "Invoices", params)
-
-    def find_invoice_by_reference(self, *, reference: str) -> dict | None:
-        for item in self.list_invoices(externalinvoicereference1=reference):
-            if item.get("ExternalInvoiceReference1") == reference:
-                return item
-        return None
 
     def _invoice_action(self, document_number: str, action: str) -> dict:
         return self._json("PUT", f"/3/invoices/{document_number}/{action}")["Invoice"]
@@ -293,40 +287,14 @@ class FortnoxClient:
     def credit_invoice(self, *, document_number: str) -> dict:
         return self._invoice_action(document_number, "credit")
 
-    def mark_invoice_sent(self, *, document_number: str) -> dict:
-        return self._invoice_action(document_number, "externalprint")
-
     def email_invoice(self, *, document_number: str) -> dict:
         return self._json("GET", f"/3/invoices/{document_number}/email")["Invoice"]
 
-    def get_invoice_pdf(self, *, document_number: str) -> bytes:
-        return self.request("GET", f"/3/invoices/{document_number}/preview").content
-
-    def list_invoice_payments(self, *, invoice_number: str) -> list[dict]:
-        params = {"invoicenumber": invoice_number}
-        items = self._paged("/3/invoicepayments", "InvoicePayments", params)
-        return [p for p in items if str(p.get("InvoiceNumber")) == str(invoice_number)]
-
-    # --- orders -----------------------------------------------------------------------
     def create_order(self, *, order: dict) -> dict:
-        order, self.adjustments = limits.clean_document(order, "OrderRows")
-        return self._json("POST", "/3/orders", json={"Order": order})["Order"]
+        return self.create_document(kind="order", document=order)
 
     def get_order(self, *, document_number: str) -> dict:
-        return self._json("GET", f"/3/orders/{document_number}")["Order"]
-
-    def find_order_by_reference(self, *, reference: str) -> dict | None:
-        params = {"externalinvoicereference1": reference}
-        for item in self._paged("/3/orders", "Orders", params):
-            if item.get("ExternalInvoiceReference1") == reference:
-                return item
-        return None
-
-    def create_invoice_from_order(self, *, document_number: str) -> dict:
-        return self._json("PUT", f"/3/orders/{document_number}/createinvoice")["Invoice"]
-
-    def get_order_pdf(self, *, document_number: str) -> bytes:
-        return self.request("GET", f"/3/orders/{document_number}/preview").content
+        return self.get_document(kind="order", document_number=document_number)
 
 
 def _one_search(**candidates: tuple[str, str]) -> tuple[str, str, str]:

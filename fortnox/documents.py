@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from syncs.documents import ZERO, Customer, CustomerKind, Line, LineKind, SalesDocument
+from integrations.documents import ZERO, Customer, CustomerKind, Line, LineKind, SalesDocument
 
 NO_VAT_TYPES = frozenset({"EUREVERSEDVAT", "EXPORT"})
 
@@ -29,9 +29,42 @@ class DocumentOptions:
     credit_invoice_reference: str = ""
 
 
+@dataclass(frozen=True)
+class DocumentKind:
+    """How Fortnox writes one kind of sales document: everything that differs between a
+    draft invoice and a draft order is here, so nothing else branches on the kind."""
+
+    name: str  # "invoice", as Integration.document_type says it
+    envelope: str  # {"Invoice": {...}}
+    rows_key: str
+    date_field: str
+    path: str  # the register, e.g. /3/invoices
+    list_key: str  # the list answer's key, e.g. Invoices
+    ordered_quantity: bool  # rows state OrderedQuantity as well as DeliveredQuantity
+    can_bookkeep: bool  # "bookkeep" and "e-mail" after creating apply
+
+
+KINDS = {
+    "invoice": DocumentKind(
+        "invoice", "Invoice", "InvoiceRows", "InvoiceDate", "/3/invoices", "Invoices", False, True
+    ),
+    "order": DocumentKind(
+        "order", "Order", "OrderRows", "OrderDate", "/3/orders", "Orders", True, False
+    ),
+}
+
+
+def document_kind(name: str) -> DocumentKind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(f"Fortnox has no document kind {name!r}") from None
+
+
 def envelope(document_type: str) -> tuple[str, str]:
     """("Invoice", "InvoiceRows") or ("Order", "OrderRows")."""
-    return ("Order", "OrderRows") if document_type == "order" else ("Invoice", "InvoiceRows")
+    kind = document_kind(document_type)
+    return kind.envelope, kind.rows_key
 
 
 def _num(value: Decimal) -> float:
@@ -44,7 +77,7 @@ def build_row(line: Line, *, article_number: str, document_type: str, sign: int,
     if article_number:
         row["ArticleNumber"] = article_number
     row["Description"] = line.description
-    if document_type == "order":
+    if document_kind(document_type).ordered_quantity:
         row["OrderedQuantity"] = quantity
     row["DeliveredQuantity"] = quantity
     row["Price"] = _num(line.unit_price)
@@ -72,11 +105,10 @@ def build_document(doc: SalesDocument, options: DocumentOptions) -> dict:
         doc.prices_include_vat if options.prices_include_vat is None else options.prices_include_vat
     )
     sign = -1 if doc.is_credit else 1
-    _, rows_key = envelope(options.document_type)
-    date_key = "OrderDate" if options.document_type == "order" else "InvoiceDate"
+    kind = document_kind(options.document_type)
     body: dict = {
         "CustomerNumber": options.customer_number,
-        date_key: doc.issued_on.isoformat(),
+        kind.date_field: doc.issued_on.isoformat(),
         "Currency": doc.currency,
         "VATIncluded": include_vat,
         "ExternalInvoiceReference1": doc.source_key,
@@ -103,7 +135,7 @@ def build_document(doc: SalesDocument, options: DocumentOptions) -> dict:
         )
     if options.shipping == "freight" and doc.lines_of(LineKind.SHIPPING):
         body["Freight"] = _num(freight_excluding_vat(doc, include_vat) * sign)
-    body[rows_key] = rows
+    body[kind.rows_key] = rows
     return body
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import requests
 
+from integrations import http
 from integrations.errors import ConnectorError
 
 PROVIDER = "fortnox"
@@ -157,17 +158,5 @@ def _retry_after(response: requests.Response) -> float | None:
         return None
 
 
-# A request that failed while connecting never reached Fortnox, so even a create may be
-# sent again; any other transport failure may have happened after Fortnox acted on it.
-NOT_SENT = "not_sent"
-
-
 def transport_error(exc: requests.RequestException) -> ConnectorError:
-    kind = "timed out" if isinstance(exc, requests.Timeout) else "could not be reached"
-    return ConnectorError(
-        f"Fortnox {kind}; the request will be retried.",
-        permanent=False,
-        provider=PROVIDER,
-        code=NOT_SENT if isinstance(exc, requests.ConnectTimeout) else None,
-        detail=f"{type(exc).__name__}: {exc}",
-    )
+    return http.transport_error(exc, provider=PROVIDER, label="Fortnox")

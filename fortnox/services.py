@@ -11,19 +11,17 @@ from fortnox.errors import PROVIDER
 from fortnox.oauth import FortnoxOAuth
 from integrations.errors import ConnectorError
 from integrations.models import Connection, ConnectionStatus
-from integrations.oauth import store_tokens
+from integrations.oauth import TokenSet, store_tokens
 
 log = logging.getLogger(__name__)
 
 
-def connection_complete(*, code: str, redirect_uri: str, oauth: FortnoxOAuth | None = None):
-    """Exchange the authorisation code, identify the tenant and store its tokens.
+def connection_store(*, tokens: TokenSet) -> Connection:
+    """Identify the tenant the tokens were granted for and store them on its connection.
 
     The tenant id is ``DatabaseNumber`` from ``/3/companyinformation``; connecting the same
     tenant again updates its existing connection instead of adding a second one.
     """
-    oauth = oauth or FortnoxOAuth()
-    tokens = oauth.exchange_code(code=code, redirect_uri=redirect_uri)
     company = FortnoxClient(access_token=tokens.access_token).get_company_information()
     tenant_id = str(company.get("DatabaseNumber") or "").strip()
     if not tenant_id:

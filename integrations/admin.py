@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from integrations.models import Connection
 
@@ -22,18 +22,8 @@ class ConnectionAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
-    actions = ["check_readiness"]
+    #: Providers add their own actions here (fortnox/admin.py adds the readiness check).
+    actions: list = []
 
     def has_add_permission(self, request) -> bool:
         return False
-
-    @admin.action(description="Check Fortnox readiness")
-    def check_readiness(self, request, queryset):
-        from fortnox.readiness import readiness_check
-
-        for connection in queryset.filter(provider="fortnox"):
-            for check in readiness_check(connection=connection):
-                level = messages.SUCCESS if check.ok else messages.ERROR
-                detail = f": {check.detail}" if check.detail else ""
-                fix = f" Fix: {check.fix}" if not check.ok else ""
-                self.message_user(request, f"{connection}: {check.name}{detail}.{fix}", level)

@@ -6,7 +6,7 @@ class ShopifyAppConfig(AppConfig):
     verbose_name = "Shopify"
 
     def ready(self) -> None:
-        from integrations.registry import register_source
         from shopify_app.connector import ShopifyConnector
+        from syncs.connectors import register_source
 
         register_source(ShopifyConnector())

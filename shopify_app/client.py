@@ -3,31 +3,30 @@
 Every failure becomes a ``ConnectorError`` (``provider="shopify"``), classified in one place
 (``_http_error``, ``_graphql_error``): 401/402/403/404, other GraphQL errors and mutation
 ``userErrors`` are permanent; 429, 5xx, timeouts, connection errors and ``THROTTLED`` are
-transient and retried here a few times with jittered backoff, honouring ``Retry-After`` and
-Shopify's throttle status, within a bounded total wait. See docs/reference: shopify.md.
+transient and retried by ``integrations.http.call_with_retries``, honouring ``Retry-After``
+and Shopify's throttle status, within a bounded total wait.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import re
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import requests
 from django.conf import settings
 
 from integrations.errors import ConnectorError
-from integrations.http import build_session
+from integrations.http import RetryPolicy, build_session, call_with_retries, transport_error
 from shopify_app import graphql as gql
 
 PROVIDER = "shopify"
 SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]\.myshopify\.com$")
-T = TypeVar("T")
 Sleep = Callable[[float], None]
+RETRY_POLICY = RetryPolicy(attempts=3, max_seconds=30.0, backoff_base=0.5, backoff_cap=8.0)
 
 HTTP_MESSAGES = {
     401: "Shopify rejected the app's access token; reinstall or reconnect the app.",
@@ -122,33 +121,12 @@ def _user_errors(operation: str, payload: dict) -> ConnectorError | None:
     )
 
 
-def with_retries(
-    call: Callable[[], T], *, sleep: Sleep = time.sleep, attempts: int = 3, max_wait: float = 30.0
-) -> T:
-    """Run ``call``, retrying transient ConnectorErrors; never waits more than ``max_wait``
-    seconds in total, and gives up at once when Shopify asks for a longer wait than is left."""
-    waited = 0.0
-    for attempt in range(1, attempts + 1):
-        try:
-            return call()
-        except ConnectorError as exc:
-            backoff = exc.retry_after or min(8.0, 0.5 * 2 ** (attempt - 1))
-            wait = backoff * (1 + random.uniform(0, 0.25))
-            if exc.permanent or attempt == attempts or waited + wait > max_wait:
-                raise
-            sleep(wait)
-            waited += wait
-    raise AssertionError("unreachable")
-
-
 def _send(session: requests.Session, method: str, url: str, **kwargs: Any) -> dict:
     """One HTTP exchange: a parsed JSON body, or a classified ConnectorError."""
     try:
         response = session.request(method, url, **kwargs)
-    except requests.Timeout as exc:
-        raise _error("Shopify did not answer in time.", permanent=False, detail=str(exc)) from exc
     except requests.RequestException as exc:
-        raise _error("Shopify could not be reached.", permanent=False, detail=str(exc)) from exc
+        raise transport_error(exc, provider=PROVIDER, label="Shopify") from exc
     error = _http_error(response)
     if error:
         raise error
@@ -170,14 +148,13 @@ class ShopifyClient:
         access_token: str,
         session: requests.Session | None = None,
         sleep: Sleep = time.sleep,
-        attempts: int = 3,
-        max_wait: float = 30.0,
+        retry_policy: RetryPolicy = RETRY_POLICY,
     ) -> None:
         self.shop = shop
         self.endpoint = f"{shop_url(shop)}/admin/api/{settings.SHOPIFY_API_VERSION}/graphql.json"
         self.access_token = access_token
         self.session = session or build_session()
-        self.sleep, self.attempts, self.max_wait = sleep, attempts, max_wait
+        self.sleep, self.retry_policy = sleep, retry_policy
 
     # --- transport ---------------------------------------------------------------------
     def _post_once(self, query: str, variables: dict) -> dict:
@@ -193,17 +170,25 @@ class ShopifyClient:
             raise error
         return body.get("data") or {}
 
-    def graphql(self, query: str, variables: dict | None = None) -> dict:
-        """Run a query or mutation and return its ``data``, retrying transient failures."""
-        return with_retries(
-            lambda: self._post_once(query, variables or {}),
+    def graphql(
+        self, query: str, variables: dict | None = None, *, safe_to_repeat: bool = True
+    ) -> dict:
+        """Run a query or mutation and return its ``data``, retrying transient failures.
+        Queries and mutations that set a value (a note, tags, metafields) may be sent
+        twice; one that starts something (a bulk operation) is not resent once it may have
+        reached Shopify."""
+        return call_with_retries(
+            lambda attempt: self._post_once(query, variables or {}),
+            policy=self.retry_policy,
+            safe_to_repeat=safe_to_repeat,
             sleep=self.sleep,
-            attempts=self.attempts,
-            max_wait=self.max_wait,
         )
 
-    def _mutate(self, query: str, variables: dict, operation: str) -> dict:
-        payload = self.graphql(query, variables)[operation] or {}
+    def _mutate(
+        self, query: str, variables: dict, operation: str, *, safe_to_repeat: bool = True
+    ) -> dict:
+        data = self.graphql(query, variables, safe_to_repeat=safe_to_repeat)
+        payload = data[operation] or {}
         error = _user_errors(operation, payload)
         if error:
             raise error
@@ -295,7 +280,9 @@ class ShopifyClient:
     # --- bulk operations ---------------------------------------------------------------
     def run_bulk_query(self, *, query: str) -> dict:
         """Start a bulk query; returns ``{id, status, ...}`` (poll ``current_bulk_operation``)."""
-        payload = self._mutate(gql.BULK_RUN_MUTATION, {"query": query}, "bulkOperationRunQuery")
+        payload = self._mutate(
+            gql.BULK_RUN_MUTATION, {"query": query}, "bulkOperationRunQuery", safe_to_repeat=False
+        )
         return gql.bulk_operation_to_dict(payload["bulkOperation"])
 
     def current_bulk_operation(self) -> dict | None:
@@ -306,78 +293,16 @@ class ShopifyClient:
         """The JSONL file of a finished bulk operation, one dict per line. The URL is signed;
         the access token is not sent there."""
 
-        def fetch() -> list[dict]:
+        def fetch(attempt: int) -> list[dict]:
             try:
                 response = self.session.get(url)
             except requests.RequestException as exc:
-                raise _error("Shopify's bulk file could not be fetched.", permanent=False) from exc
+                raise transport_error(exc, provider=PROVIDER, label="Shopify's bulk file") from exc
             error = _http_error(response)
             if error:
                 raise error
             return [json.loads(line) for line in response.text.splitlines() if line.strip()]
 
-        return with_retries(fetch, sleep=self.sleep, attempts=self.attempts, max_wait=self.max_wait)
-
-
-# --- OAuth token endpoint --------------------------------------------------------------
-TOKEN_MESSAGES = {
-    "invalid_request": "Shopify did not accept the authorization code (expired or already"
-    " used); start the install again.",
-    "invalid_grant": "Shopify no longer accepts the refresh token; the merchant must open the"
-    " app from the Shopify admin to reconnect.",
-    "invalid_client": "Shopify rejected the app's client credentials; check"
-    " SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET.",
-}
-
-
-def _token_request(shop: str, body: dict, session: requests.Session | None, sleep: Sleep) -> dict:
-    url = f"{shop_url(shop)}/admin/oauth/access_token"
-    session = session or build_session()
-    payload = {
-        "client_id": settings.SHOPIFY_CLIENT_ID,
-        "client_secret": settings.SHOPIFY_CLIENT_SECRET,
-        **body,
-    }
-
-    def call() -> dict:
-        try:
-            return _send(session, "POST", url, json=payload)
-        except ConnectorError as exc:
-            if exc.status in (400, 401):
-                code = _oauth_error_code(exc.detail) or (
-                    "invalid_client" if exc.status == 401 else ""
-                )
-                message = TOKEN_MESSAGES.get(code, f"Shopify refused the token request ({code}).")
-                raise _error(
-                    message, permanent=True, status=exc.status, code=code, detail=exc.detail
-                ) from exc
-            raise
-
-    return with_retries(call, sleep=sleep)
-
-
-def _oauth_error_code(detail: str) -> str:
-    try:
-        return str(json.loads(detail).get("error") or "")
-    except (ValueError, AttributeError):
-        return ""
-
-
-def exchange_code(
-    *, shop: str, code: str, session: requests.Session | None = None, sleep: Sleep = time.sleep
-) -> dict:
-    """Trade an authorization code for an expiring offline token:
-    ``{access_token, scope, expires_in, refresh_token, refresh_token_expires_in}``."""
-    return _token_request(shop, {"code": code, "expiring": "1"}, session, sleep)
-
-
-def refresh_access_token(
-    *,
-    shop: str,
-    refresh_token: str,
-    session: requests.Session | None = None,
-    sleep: Sleep = time.sleep,
-) -> dict:
-    """A new access token (and a new refresh token: they rotate on every use)."""
-    body = {"grant_type": "refresh_token", "refresh_token": refresh_token}
-    return _token_request(shop, body, session, sleep)
+        return call_with_retries(
+            fetch, policy=self.retry_policy, safe_to_repeat=True, sleep=self.sleep
+        )

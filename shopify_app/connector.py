@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+
+from django.urls import reverse
 
 from integrations.models import ConnectionStatus
-from integrations.registry import SyncSkipped
 from shopify_app import services
 from shopify_app.mappers import OrderMappingOptions, order_to_document, parse_order_payload
-from syncs.models import InboundEvent, Integration, SyncRun
+from shopify_app.models import ShopifySettings
+from syncs.accounts import source_disconnect
+from syncs.connectors import Outcome, SyncSkipped, Work
+from syncs.models import InboundEvent, Integration
 
 log = logging.getLogger(__name__)
 
@@ -19,35 +23,92 @@ ORDER_TOPICS = {"orders/create", "orders/paid", "orders/fulfilled"}
 DOCUMENT = "document"
 
 
-@dataclass(frozen=True)
-class Work:
-    operation: str
-    source_id: str
-    label: str = ""
-
-
 def trigger_met(order: dict, trigger: str) -> bool:
-    if trigger == "fulfilled":
+    if trigger == ShopifySettings.Trigger.FULFILLED:
         return order.get("fulfillment_status") == "fulfilled"
-    if trigger == "created":
+    if trigger == ShopifySettings.Trigger.CREATED:
         return True
     return order.get("financial_status") in PAID
 
 
+def settings_for(integration: Integration | None) -> ShopifySettings:
+    """The shop's settings; the defaults while none are saved (a preview, a new shop)."""
+    if integration is not None and integration.pk:
+        try:
+            return integration.shopify_settings
+        except ShopifySettings.DoesNotExist:
+            pass
+    return ShopifySettings()
+
+
 def mapping_options(integration: Integration | None) -> OrderMappingOptions:
-    presentment = bool(integration and integration.use_presentment_currency)
+    presentment = settings_for(integration).use_presentment_currency
     return OrderMappingOptions(currency_basis="presentment" if presentment else "shop")
+
+
+def order_id(value) -> str:
+    """Shopify names an order ``1234`` or ``gid://shopify/Order/1234``: one key for both."""
+    text = str(value).strip()
+    return text.rsplit("/", 1)[-1] if text.startswith("gid://") else text
+
+
+# --- account-level topics: handled here, they claim no run ---------------------------
+def on_uninstalled(event: InboundEvent, body: dict) -> None:
+    source_disconnect(
+        provider=event.provider,
+        account_id=event.account_id,
+        reason="The app was uninstalled from the shop.",
+    )
+
+
+def on_shop_redact(event: InboundEvent, body: dict) -> None:
+    services.shop_redact(shop=event.account_id, keep_event_id=event.pk)
+
+
+def on_customer_redact(event: InboundEvent, body: dict) -> None:
+    services.customer_redact(
+        shop=event.account_id,
+        customer=body.get("customer") or {},
+        order_ids=body.get("orders_to_redact") or [],
+    )
+
+
+def on_data_request(event: InboundEvent, body: dict) -> None:
+    request_id = (body.get("data_request") or {}).get("id")
+    log.info("Shopify data request %s for shop %s recorded", request_id, event.account_id)
+
+
+ACCOUNT_HANDLERS: dict[str, Callable[[InboundEvent, dict], None]] = {
+    "app/uninstalled": on_uninstalled,
+    "shop/redact": on_shop_redact,
+    "customers/redact": on_customer_redact,
+    "customers/data_request": on_data_request,
+}
 
 
 class ShopifyConnector:
     key = "shopify"
     label = "Shopify"
-    triggers = [
-        ("paid", "When the order is paid"),
-        ("fulfilled", "When the order is fulfilled"),
-        ("created", "When the order is created (instant invoice, e.g. cash on delivery)"),
-    ]
     context_roots = ("order", "customer")
+    settings_model = ShopifySettings
+
+    @property
+    def settings_inline(self):
+        from shopify_app.admin import ShopifySettingsInline
+
+        return ShopifySettingsInline
+
+    def settings_for(self, integration: Integration) -> ShopifySettings:
+        return settings_for(integration)
+
+    def validate_settings(self, *, integration: Integration, settings) -> dict[str, str]:
+        return {}  # every choice is a model choice; nothing depends on another setting
+
+    def setup_url(self, *, integration: Integration) -> str:
+        return reverse("shopify:setup")
+
+    def describe_trigger(self, *, integration: Integration) -> str:
+        return settings_for(integration).get_trigger_display()
 
     def preview_document(self, *, payload, integration):
         if isinstance(payload, str):  # a JSON string, not text to parse once more
@@ -63,41 +124,24 @@ class ShopifyConnector:
         order = services.shopify_client_for(source).get_order(order_id=source_id)
         if order.get("cancelled_at"):
             raise SyncSkipped("The order was cancelled before it was synced.")
-        if not trigger_met(order, integration.trigger):
-            raise SyncSkipped(f"The order is not {integration.trigger} yet.")
+        trigger = settings_for(integration).trigger
+        if not trigger_met(order, trigger):
+            raise SyncSkipped(f"The order is not {trigger} yet.")
         return order_to_document(order, options=mapping_options(integration))
 
     def interpret_event(
         self, *, event: InboundEvent, integration: Integration | None
     ) -> list[Work]:
         body = json.loads(event.body)
-        handler = _HANDLERS.get(event.topic)
+        handler = ACCOUNT_HANDLERS.get(event.topic)
         if handler:
             handler(event, body)
             return []
         if event.topic not in ORDER_TOPICS:
             return []  # recorded; orders/updated (our own writes echo there) and the rest
-        if integration is None or not trigger_met(body, integration.trigger):
+        if integration is None or not trigger_met(body, settings_for(integration).trigger):
             return []
-        return [Work(DOCUMENT, str(body["id"]), body.get("name", ""))]
+        return [Work(DOCUMENT, order_id(body["id"]), body.get("name", ""))]
 
-    def report(self, *, integration: Integration, run: SyncRun, replay_url: str) -> None:
-        services.order_report(integration=integration, run=run, replay_url=replay_url)
-
-
-_HANDLERS = {
-    "app/uninstalled": lambda event, body: services.shop_uninstalled(shop=event.account_id),
-    "shop/redact": lambda event, body: services.shop_redact(
-        shop=event.account_id, keep_event_id=event.pk
-    ),
-    "customers/redact": lambda event, body: services.customer_redact(
-        shop=event.account_id,
-        customer=body.get("customer") or {},
-        order_ids=body.get("orders_to_redact") or [],
-    ),
-    "customers/data_request": lambda event, body: log.info(
-        "Shopify data request %s for shop %s recorded for the operator",
-        (body.get("data_request") or {}).get("id"),
-        event.account_id,
-    ),
-}
+    def report(self, *, integration: Integration, outcome: Outcome) -> None:
+        services.order_report(integration=integration, outcome=outcome)

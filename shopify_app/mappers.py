@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from syncs.documents import (
+from integrations.documents import (
     CENT,
     ZERO,
     Address,

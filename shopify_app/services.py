@@ -10,15 +10,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from integrations.models import Connection, ConnectionStatus
+from integrations.models import Connection
 from integrations.oauth import fresh_access_token
 from shopify_app.client import ShopifyClient
 from shopify_app.oauth import PROVIDER, ShopifyOAuth
+from syncs.connectors import Outcome
 from syncs.models import InboundEvent, Integration, SyncRun, SyncRunLog
 
 log = logging.getLogger(__name__)
 SYNCED_TAG, ERROR_TAG = "fortnox-synced", "fortnox-error"
 METAFIELD_NAMESPACE, METAFIELD_KEY = "fortnox", "document_number"
+CUSTOMER_KEY = "customer_number"
 # Top-level keys of order and customer bodies that hold personal data.
 PERSONAL_KEYS = frozenset(
     {
@@ -38,6 +40,11 @@ def order_gid(order_id: str) -> str:
     return order_id if order_id.startswith("gid://") else f"gid://shopify/Order/{order_id}"
 
 
+def customer_gid(customer_id) -> str:
+    text = str(customer_id)
+    return text if text.startswith("gid://") else f"gid://shopify/Customer/{text}"
+
+
 # --- write-back ------------------------------------------------------------------------
 def outcome_line(run: SyncRun, replay_url: str) -> str:
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
@@ -50,32 +57,40 @@ def outcome_line(run: SyncRun, replay_url: str) -> str:
     return f"[{stamp}] Fortnox sync failed: {run.error_message} Replay: {replay_url}"
 
 
-def order_report(*, integration: Integration, run: SyncRun, replay_url: str) -> None:
+def order_report(*, integration: Integration, outcome: Outcome) -> None:
     """Append one line to the order's note (the merchant's text is kept), tag the order,
-    and store the document number in a metafield."""
+    and store the document number in a metafield (and, when the integration says so, the
+    Fortnox customer number on the Shopify customer)."""
+    run = outcome.run
     if run.status not in (*SyncRun.DONE, SyncRun.Status.FAILED):
         return
     client = shopify_client_for(integration.source)
     order = client.get_order(order_id=run.source_id)
     note = (order.get("note") or "").rstrip()
-    line = outcome_line(run, replay_url)
+    line = outcome_line(run, outcome.replay_url)
     client.update_order_note(order_id=run.source_id, note=f"{note}\n{line}" if note else line)
     succeeded = run.status in SyncRun.DONE
     client.add_tags(gid=order_gid(run.source_id), tags=[SYNCED_TAG if succeeded else ERROR_TAG])
     if succeeded:
         if ERROR_TAG in _tags(order):  # a replay fixed an earlier failure
             client.remove_tags(gid=order_gid(run.source_id), tags=[ERROR_TAG])
-        client.set_metafields(
-            metafields=[
-                {
-                    "ownerId": order_gid(run.source_id),
-                    "namespace": METAFIELD_NAMESPACE,
-                    "key": METAFIELD_KEY,
-                    "type": "single_line_text_field",
-                    "value": run.document_number,
-                }
-            ]
-        )
+        metafields = [_metafield(order_gid(run.source_id), METAFIELD_KEY, run.document_number)]
+        customer_id = (order.get("customer") or {}).get("id")
+        if integration.write_back_customer_number and outcome.customer_number and customer_id:
+            metafields.append(
+                _metafield(customer_gid(customer_id), CUSTOMER_KEY, outcome.customer_number)
+            )
+        client.set_metafields(metafields=metafields)
+
+
+def _metafield(owner: str, key: str, value: str) -> dict:
+    return {
+        "ownerId": owner,
+        "namespace": METAFIELD_NAMESPACE,
+        "key": key,
+        "type": "single_line_text_field",
+        "value": value,
+    }
 
 
 def _tags(order: dict) -> set[str]:
@@ -83,21 +98,6 @@ def _tags(order: dict) -> set[str]:
 
 
 # --- lifecycle and privacy -------------------------------------------------------------
-def shop_uninstalled(*, shop: str) -> None:
-    """Forget the shop's tokens (Shopify has revoked them) and stop all its work."""
-    with transaction.atomic():
-        for connection in Connection.objects.select_for_update().filter(
-            provider=PROVIDER, account_id=shop
-        ):
-            connection.access_token = connection.refresh_token = ""
-            connection.status = ConnectionStatus.DISCONNECTED
-            connection.last_error = "The app was uninstalled from the shop."
-            connection.save()
-        Integration.objects.filter(source__provider=PROVIDER, source__account_id=shop).update(
-            enabled=False
-        )
-
-
 def shop_redact(*, shop: str, keep_event_id: int | None = None) -> None:
     """Shopify's shop/redact (48 h after uninstall): delete everything kept for the shop.
 

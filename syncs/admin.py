@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 
+from syncs.connectors import get_source
 from syncs.models import (
     ExternalLink,
     FieldMapping,
@@ -24,6 +26,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_act_permission(self, request) -> bool:
+        """Actions that start work (replay, process again) need the model's change
+        permission, although nobody edits the rows: a view-only user can only look."""
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
 
 def _target_choices() -> list[tuple[str, str]]:
@@ -59,13 +70,13 @@ class UsageInline(admin.TabularInline):
 
 @admin.register(Integration)
 class IntegrationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "source", "fortnox", "document_type", "trigger", "enabled"]
+    list_display = ["__str__", "source", "fortnox", "document_type", "enabled"]
     list_filter = ["enabled", "document_type", "source__provider"]
+    list_select_related = ["source", "fortnox"]
     inlines = [FieldMappingInline, UsageInline]
     fieldsets = [
         (None, {"fields": ["name", "source", "fortnox", "enabled"]}),
-        ("Documents", {"fields": ["document_type", "after_create", "trigger", "trigger_rules",
-                                  "use_presentment_currency", "prices_include_vat"]}),
+        ("Documents", {"fields": ["document_type", "after_create", "prices_include_vat"]}),
         ("Customers", {"fields": ["customer_match", "customer_numbering", "customer_number_path",
                                   "write_back_customer_number", "default_terms_of_payment",
                                   "default_currency", "default_price_list",
@@ -75,6 +86,36 @@ class IntegrationAdmin(admin.ModelAdmin):
                                  "gift_card_account"]}),
         ("Shipping", {"fields": ["shipping", "shipping_article"]}),
     ]  # fmt: skip
+
+    def get_inlines(self, request, obj):
+        """The source's own settings (Shopify's trigger, HubSpot's stage rules) first."""
+        inline = _source_connector(obj) and _source_connector(obj).settings_inline
+        return [inline, *self.inlines] if inline else list(self.inlines)
+
+
+def _source_connector(integration: Integration | None):
+    if integration is None or not integration.source_id:
+        return None
+    try:
+        return get_source(integration.source.provider)
+    except LookupError:
+        return None
+
+
+class SourceSettingsFormSet(BaseInlineFormSet):
+    """Lets the source connector check its own settings against the integration's."""
+
+    def clean(self) -> None:
+        super().clean()
+        connector = _source_connector(self.instance)
+        for form in self.forms:
+            if connector is None or not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            problems = connector.validate_settings(
+                integration=self.instance, settings=form.instance
+            )
+            for field, message in problems.items():
+                form.add_error(field if field in form.fields else None, message)
 
 
 @admin.register(ExternalLink)
@@ -92,7 +133,7 @@ class InboundEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "received_at"
     actions = ["process_again"]
 
-    @admin.action(description="Process the selected failed events again")
+    @admin.action(description="Process the selected failed events again", permissions=["act"])
     def process_again(self, request, queryset):
         from syncs.events import event_process
 
@@ -126,7 +167,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
     inlines = [SyncRunLogInline]
     actions = ["replay"]
 
-    @admin.action(description="Replay the selected failed runs")
+    @admin.action(description="Replay the selected failed runs", permissions=["act"])
     def replay(self, request, queryset):
         replayed = sum(run_replay(run=run) for run in queryset)
         skipped = queryset.count() - replayed

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fortnox.client import FortnoxClient
 from fortnox.documents import build_article, price_excluding_vat
 from fortnox.limits import clean_article_number
+from integrations.documents import Line, LineKind, SalesDocument
 from integrations.errors import ConnectorError
-from syncs.documents import Line, LineKind, SalesDocument
 from syncs.links import link_get, link_save
 from syncs.mapping import mappings_apply
 from syncs.models import ExternalLink, Integration

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from fortnox.documents import DocumentOptions, build_document
-from integrations.registry import get_source
-from syncs.documents import SalesDocument
+from integrations.documents import SalesDocument
+from syncs.connectors import get_source
 from syncs.mapping import default_remarks, mappings_apply
 from syncs.models import ExternalLink, Integration
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fortnox.client import FortnoxClient
 from fortnox.documents import build_customer
+from integrations.documents import SalesDocument
 from integrations.errors import ConnectorError
-from syncs.documents import SalesDocument
 from syncs.expressions import MissingValue, resolve_path
 from syncs.links import link_get, link_save
 from syncs.mapping import mapping_context, mappings_apply

@@ -1,18 +1,69 @@
-"""Processing a recorded webhook: ask its source what it means, claim the runs."""
+"""Recording a webhook delivery, and processing it: ask its source what it means, claim
+the runs.
+
+The stored ``InboundEvent`` is the outbox: a receiver answers 200 once the row is
+committed, and an event whose queued task was lost is picked up again by the dispatcher.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from integrations.registry import get_source
+from syncs.connectors import get_source
 from syncs.models import InboundEvent, Integration, SyncRun
 from syncs.runs import run_get_or_create, run_reopen
 
 log = logging.getLogger(__name__)
 State = InboundEvent.State
+
+
+def event_record(
+    *,
+    provider: str,
+    delivery_id: str,
+    topic: str,
+    account_id: str,
+    body: bytes,
+    headers: dict[str, str],
+) -> tuple[InboundEvent, bool]:
+    """Store a verified delivery once per (provider, delivery id) and queue its processing
+    after the commit. Returns the event and whether this call stored it.
+
+    A repeated delivery of an event not yet processed queues it again (the first queueing
+    may have been lost); processing claims the event, so queueing twice does no harm.
+    """
+    fields = {
+        "topic": topic,
+        "account_id": account_id,
+        "body": body.decode("utf-8", "replace"),
+        "headers": headers,
+    }
+    try:
+        with transaction.atomic():
+            event = InboundEvent.objects.create(
+                provider=provider, delivery_id=delivery_id, **fields
+            )
+        created = True
+    except IntegrityError:
+        event = InboundEvent.objects.get(provider=provider, delivery_id=delivery_id)
+        created = False
+        log.info("duplicate %s delivery %s", provider, delivery_id)
+    if event.state == State.RECEIVED:
+        transaction.on_commit(lambda: _enqueue_safely(event.pk))
+    return event, created
+
+
+def _enqueue_safely(event_id: int) -> None:
+    """Queue the event; if the broker is down, the dispatcher finds the stored event."""
+    from syncs.tasks import enqueue_event
+
+    try:
+        enqueue_event(event_id)
+    except Exception:
+        log.exception("could not queue event %s; the dispatcher will pick it up", event_id)
 
 
 def event_process(*, event_id: int) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from syncs.documents import SalesDocument
+from integrations.documents import SalesDocument
 from syncs.expressions import MissingValue, evaluate
 from syncs.fieldcatalogue import coerce, spec_for
 from syncs.models import FieldMapping, Integration

@@ -68,17 +68,6 @@ class Integration(models.Model):
 
     document_type = models.CharField(max_length=10, choices=DocumentType.choices, default="invoice")
     after_create = models.CharField(max_length=10, choices=AfterCreate.choices, default="nothing")
-    trigger = models.CharField(
-        max_length=50,
-        default="paid",
-        help_text="When a sale becomes a document. Shopify: paid, fulfilled or created.",
-    )
-    trigger_rules = models.JSONField(
-        default=dict, blank=True, help_text="Source-specific rules, e.g. HubSpot stages."
-    )
-    use_presentment_currency = models.BooleanField(
-        default=False, help_text="Shopify: invoice in the buyer's currency, not the shop's."
-    )
 
     customer_match = models.CharField(max_length=30, choices=CustomerMatch.choices, default="email")
     customer_numbering = models.CharField(

@@ -16,14 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from fortnox.client import FortnoxClient
+from fortnox.documents import document_kind as fortnox_document_kind
+from integrations.documents import SalesDocument
 from integrations.errors import ConnectorError
 from integrations.models import ConnectionStatus
-from integrations.registry import SyncSkipped, get_source
 from syncs import usage
 from syncs.articles import articles_resolve
 from syncs.building import document_kind, document_options, document_payload, totals_differences
+from syncs.connectors import Outcome, SyncSkipped, get_source
 from syncs.customers import customer_resolve
-from syncs.documents import SalesDocument
 from syncs.links import link_get, link_save
 from syncs.models import Integration, SyncRun
 from syncs.runs import RunLog, run_claim
@@ -38,9 +39,10 @@ class SyncFailed(ConnectorError):
 
 
 @dataclass
-class Outcome:
+class SyncResult:
     document_number: str
     warnings: list[str]
+    customer_number: str = ""
 
 
 def fortnox_client_for(integration: Integration) -> FortnoxClient:
@@ -54,7 +56,12 @@ def fortnox_client_for(integration: Integration) -> FortnoxClient:
     return FortnoxClient(connection=fortnox)
 
 
-def document_sync(*, run: SyncRun, log_: RunLog) -> Outcome:
+def fortnox_kind(doc: SalesDocument, integration: Integration) -> str:
+    """The Fortnox register the document goes to: a credit is an invoice."""
+    return "invoice" if doc.is_credit else integration.document_type
+
+
+def document_sync(*, run: SyncRun, log_: RunLog) -> SyncResult:
     """Create the run's Fortnox document, or find the one an earlier attempt created."""
     integration = run.integration
     if not integration.enabled:
@@ -68,23 +75,29 @@ def document_sync(*, run: SyncRun, log_: RunLog) -> Outcome:
     if number := link_get(integration, kind, doc.source_key):
         log_.info("document", f"Fortnox {kind} {number} already exists for this sale")
         run.document_type = kind
-        return Outcome(number, [])
+        return SyncResult(number, [])
     client = fortnox_client_for(integration)
-    existing = _find_existing(client, kind, doc) if run.attempts > 1 else None
+    register = fortnox_kind(doc, integration)
+    existing = None
+    if run.attempts > 1:
+        existing = client.find_document_by_reference(kind=register, reference=doc.source_key)
+    customer_number = ""
     if existing:
         number = existing["DocumentNumber"]
         log_.info("document", f"Found {kind} {number} made by an earlier attempt")
-        created = _get_document(client, kind, number)
+        created = client.get_document(kind=register, document_number=number)
     else:
-        created = _create(integration, doc, kind, client, log_)
+        created, customer_number = _create(integration, doc, client, log_)
         number = created["DocumentNumber"]
     link_save(integration, kind, doc.source_key, number)
     run.document_number, run.document_type = number, kind
     run.save(update_fields=["document_number", "document_type"])
-    _after_create(integration, kind, number, client, log_)
+    _after_create(integration, register, number, client, log_)
     for difference in totals_differences(doc, created, source.label):
         log_.warning("verify", difference)
-    return Outcome(number, list(log_.warnings))
+    return SyncResult(
+        number, list(log_.warnings), customer_number or created.get("CustomerNumber", "")
+    )
 
 
 def _label(run: SyncRun, doc: SalesDocument) -> None:
@@ -93,19 +106,9 @@ def _label(run: SyncRun, doc: SalesDocument) -> None:
         SyncRun.objects.filter(pk=run.pk).update(source_label=doc.number)
 
 
-def _find_existing(client: FortnoxClient, kind: str, doc: SalesDocument) -> dict | None:
-    if kind == "order":
-        return client.find_order_by_reference(reference=doc.source_key)
-    return client.find_invoice_by_reference(reference=doc.source_key)
-
-
-def _get_document(client: FortnoxClient, kind: str, number: str) -> dict:
-    if kind == "order":
-        return client.get_order(document_number=number)
-    return client.get_invoice(document_number=number)
-
-
-def _create(integration, doc: SalesDocument, kind: str, client: FortnoxClient, log_: RunLog):
+def _create(
+    integration, doc: SalesDocument, client: FortnoxClient, log_: RunLog
+) -> tuple[dict, str]:
     for warning in doc.warnings:
         log_.warning("map", warning)
     customer_number = customer_resolve(integration=integration, doc=doc, client=client, log=log_)
@@ -121,14 +124,12 @@ def _create(integration, doc: SalesDocument, kind: str, client: FortnoxClient, l
         credit_invoice_reference=credit_ref,
     )
     payload = document_payload(integration, doc, options, log_.warnings)
-    if kind == "order":
-        created = client.create_order(order=payload)
-    else:
-        created = client.create_invoice(invoice=payload)
+    created = client.create_document(kind=options.document_type, document=payload)
     for note in client.adjustments:
         log_.warning("document", note)
-    log_.info("document", f"Fortnox {kind} {created['DocumentNumber']} created", payload)
-    return created
+    number = created["DocumentNumber"]
+    log_.info("document", f"Fortnox {options.document_type} {number} created", payload)
+    return created, customer_number
 
 
 def _sale_key(doc: SalesDocument) -> str:
@@ -139,8 +140,8 @@ def _after_create(integration, kind: str, number: str, client: FortnoxClient, lo
     action = integration.after_create
     if action == Integration.AfterCreate.NOTHING:
         return
-    if kind == "order":
-        log_.warning("after", f"'{action}' applies to invoices only; the order was left as is")
+    if not fortnox_document_kind(kind).can_bookkeep:
+        log_.warning("after", f"'{action}' applies to invoices only; the {kind} was left as is")
         return
     if action == Integration.AfterCreate.BOOKKEEP:
         client.bookkeep_invoice(document_number=number)
@@ -164,8 +165,9 @@ def run_execute(*, run_id: int) -> SyncRun:
         pk=run_id
     )
     run_log = RunLog(run)
+    customer_number = ""
     try:
-        outcome = document_sync(run=run, log_=run_log)
+        result = document_sync(run=run, log_=run_log)
     except SyncSkipped as skipped:
         _finish(run, Status.SKIPPED, str(skipped))
         run_log.info("skip", str(skipped))
@@ -178,10 +180,11 @@ def run_execute(*, run_id: int) -> SyncRun:
         run_log.error("crash", message)
         _finish(run, Status.FAILED, message)
     else:
-        status = Status.SUCCEEDED_WITH_WARNING if outcome.warnings else Status.SUCCEEDED
-        _finish(run, status, " ".join(outcome.warnings), document_number=outcome.document_number)
+        status = Status.SUCCEEDED_WITH_WARNING if result.warnings else Status.SUCCEEDED
+        _finish(run, status, " ".join(result.warnings), document_number=result.document_number)
         usage.usage_count(integration=run.integration, run=run)
-    _report(run, run_log)
+        customer_number = result.customer_number
+    _report(run, run_log, customer_number=customer_number)
     return run
 
 
@@ -213,16 +216,28 @@ def _finish(run: SyncRun, status: str, message: str, *, document_number: str = "
     run.save(update_fields=fields)
 
 
-def _report(run: SyncRun, run_log: RunLog) -> None:
+def _report(run: SyncRun, run_log: RunLog, *, customer_number: str = "") -> None:
     if run.status == Status.PENDING:
         return  # a retry is coming; report the final outcome only
     from syncs.replay import replay_url
 
     source = get_source(run.integration.source.provider)
+    outcome = Outcome(
+        run=run,
+        replay_url=replay_url(run),
+        customer_number=customer_number,
+        document_pdf=lambda: _document_pdf(run),
+    )
     try:
-        source.report(integration=run.integration, run=run, replay_url=replay_url(run))
+        source.report(integration=run.integration, outcome=outcome)
     except ConnectorError as error:
         run_log.warning("report", f"Could not write the outcome back: {error.message}")
     except Exception:
         log.exception("report for run %s crashed", run.pk)
         run_log.warning("report", "Could not write the outcome back (unexpected error).")
+
+
+def _document_pdf(run: SyncRun) -> bytes:
+    kind = "invoice" if run.document_type == "credit" else run.document_type
+    client = fortnox_client_for(run.integration)
+    return client.get_document_pdf(kind=kind, document_number=run.document_number)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from integrations.registry import get_source
+from integrations.documents import LineKind, SalesDocument
 from syncs.articles import article_key, article_payload
 from syncs.building import document_options, document_payload
+from syncs.connectors import get_source
 from syncs.customers import customer_link_key, customer_payload
-from syncs.documents import LineKind, SalesDocument
 from syncs.links import link_get
 from syncs.models import ExternalLink, Integration
 
@@ -17,7 +17,7 @@ NEW_CUSTOMER = "(new customer)"
 
 def default_integration(source_key: str) -> Integration:
     """An unsaved integration with the default settings, for previews."""
-    return Integration(trigger=get_source(source_key).triggers[0][0])
+    return Integration()
 
 
 def document_preview(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from integrations.registry import sources
+from syncs.connectors import sources
 from syncs.expressions import PLACEHOLDER, is_path, static_length, template_paths
 from syncs.fieldcatalogue import CATALOGUE, spec_for, type_problem
 from syncs.vat import VAT_TYPES
@@ -80,7 +80,6 @@ def validate_vat_overrides(overrides) -> None:
 
 
 def validate_integration(integration) -> None:
-    from integrations.registry import get_source
     from syncs.models import Integration
 
     validate_vat_overrides(integration.vat_type_overrides)
@@ -102,12 +101,5 @@ def validate_integration(integration) -> None:
     )
     if needs_number_path and not integration.customer_number_path:
         errors["customer_number_path"] = "Say which source field holds the number."
-    if integration.source_id:
-        try:
-            triggers = dict(get_source(integration.source.provider).triggers)
-        except LookupError:
-            triggers = {}
-        if triggers and integration.trigger not in triggers:
-            errors["trigger"] = f"Choose one of: {', '.join(triggers)}."
     if errors:
         raise ValidationError(errors)

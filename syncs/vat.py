@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from syncs.documents import Customer, CustomerKind
+from integrations.documents import Customer, CustomerKind
 
 HOME_COUNTRY = "SE"
 EU_COUNTRIES = frozenset(

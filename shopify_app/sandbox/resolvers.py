@@ -73,6 +73,17 @@ def _find_order(ctx: Context, gid: Any) -> dict | None:
     return record if record and _visible(ctx, record) else None
 
 
+def _find_owner(ctx: Context, gid: Any) -> tuple[str, dict] | tuple[None, None]:
+    """A metafield owner: an order, or a customer (needs write_customers)."""
+    order = _find_order(ctx, gid)
+    if order is not None:
+        return "ORDER", order
+    customer = ctx.shop.customers.get(_legacy(gid, "Customer"))
+    if customer is not None and "write_customers" in ctx.scopes:
+        return "CUSTOMER", customer
+    return None, None
+
+
 def shop(ctx: Context, args: dict) -> dict:
     return {
         "__typename": "Shop",
@@ -210,7 +221,7 @@ def _metafield_errors(ctx: Context, items: list[dict]) -> list[dict]:
         )
     for index, item in enumerate(items):
         path = ["metafields", str(index)]
-        if _find_order(ctx, item.get("ownerId")) is None:
+        if _find_owner(ctx, item.get("ownerId"))[1] is None:
             errors.append(user_error([*path, "ownerId"], "Owner does not exist.", "INVALID"))
         if not 2 <= len(item.get("key") or "") <= 64:
             errors.append(
@@ -226,7 +237,7 @@ def _metafield_errors(ctx: Context, items: list[dict]) -> list[dict]:
 def _store_metafields(ctx: Context, items: list[dict]) -> list[dict]:
     stored = []
     for item in items:
-        record = _find_order(ctx, item["ownerId"])
+        owner_type, record = _find_owner(ctx, item["ownerId"])
         namespace = item.get("namespace") or "$app"
         namespace = APP_NAMESPACE if namespace == "$app" else namespace
         fields = record.setdefault("metafields", [])
@@ -245,7 +256,7 @@ def _store_metafields(ctx: Context, items: list[dict]) -> list[dict]:
                 "key": item["key"],
                 "value": existing["value"],
                 "type": item["type"],
-                "ownerType": "ORDER",
+                "ownerType": owner_type,
             }
         )
     return stored

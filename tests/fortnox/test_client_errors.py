@@ -134,8 +134,8 @@ def test_retries_are_bounded(mocked_http, client, sleeps):
         client.get_invoice(document_number="5")
 
     assert caught.value.permanent is False
-    assert len(mocked_http.calls) == client.max_attempts
-    assert len(sleeps) == client.max_attempts - 1
+    assert len(mocked_http.calls) == client.retry_policy.attempts == 5
+    assert len(sleeps) == 4
 
 
 def test_gateway_unauthorized_refreshes_once_then_fails_permanently(mocked_http, client):

@@ -6,7 +6,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
 from fortnox.oauth import FortnoxOAuth
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def operator(client):
     user = User.objects.create_user("ops", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="change_connection"))
     client.force_login(user)
     return user
 
@@ -127,6 +128,20 @@ def test_disconnect_revokes_the_refresh_token_and_deletes_both(
     )
     assert revoked.status == 400
     assert revoked.json()["error"] == "invalid_grant"
+
+
+def test_view_only_staff_cannot_disconnect(client, fortnox_sandbox, fortnox_tokens):
+    conn = _connection(fortnox_tokens, expires_in=3600)
+    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_connection"))
+    client.force_login(viewer)
+
+    response = client.post(f"/fortnox/disconnect/{conn.pk}/")
+
+    assert response.status_code == 403
+    conn.refresh_from_db()
+    assert conn.status == ConnectionStatus.ACTIVE
+    assert conn.refresh_token == fortnox_tokens["refresh_token"]
 
 
 def test_token_is_refreshed_ahead_of_expiry(fortnox_sandbox, fortnox_tokens):

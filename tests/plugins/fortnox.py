@@ -7,7 +7,10 @@ shares the suite's single ``responses`` mock (``mocked_http``), exposed as
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from fortnox.sandbox import FortnoxSandbox
 from fortnox.sandbox.testing import install
@@ -52,3 +55,18 @@ def fortnox_http_sandbox(settings, tmp_path):
     set_default_sandbox(sandbox)
     yield sandbox
     set_default_sandbox(None)
+
+
+@pytest.fixture
+def fortnox_connection(db, fortnox_sandbox, fortnox_tokens):
+    """Tenant 1234567 "Testbolaget AB" connected, holding the tokens the sandbox issued."""
+    from tests.factories import ConnectionFactory
+
+    return ConnectionFactory(
+        provider="fortnox",
+        account_id=TENANT,
+        display_name="Testbolaget AB",
+        access_token=fortnox_tokens["access_token"],
+        refresh_token=fortnox_tokens["refresh_token"],
+        token_expires_at=timezone.now() + timedelta(seconds=fortnox_tokens["expires_in"]),
+    )

@@ -16,31 +16,15 @@ from django.utils import timezone
 
 from fortnox.client import FortnoxClient
 from integrations.models import Connection, Provider
+from shopify_app.models import ShopifySettings
 from shopify_app.sandbox.testing import post_deliveries
 from syncs.models import Integration
-from tests.factories import ConnectionFactory
+from tests.factories import ConnectionFactory, IntegrationFactory, ShopifySettingsFactory
 from tests.plugins.fortnox import TENANT
 from tests.plugins.shopify import SHOP
 
 WEBHOOK_PATH = "/shopify/webhooks/"
 SHIPPING_ARTICLE = "FRAKT"
-
-
-@pytest.fixture
-def fortnox_connection(db, fortnox_sandbox, fortnox_tokens) -> Connection:
-    """Tenant 1234567 connected, with the shipping article already in its register."""
-    connection = ConnectionFactory(
-        provider=Provider.FORTNOX,
-        account_id=TENANT,
-        display_name="Testbolaget AB",
-        access_token=fortnox_tokens["access_token"],
-        refresh_token=fortnox_tokens["refresh_token"],
-        token_expires_at=timezone.now() + timedelta(seconds=fortnox_tokens["expires_in"]),
-    )
-    FortnoxClient(connection=connection).create_article(
-        article={"ArticleNumber": SHIPPING_ARTICLE, "Description": "Frakt"}
-    )
-    return connection
 
 
 @pytest.fixture
@@ -60,15 +44,19 @@ def shopify_connection(db, shopify_sandbox, shopify_tokens) -> Connection:
 @pytest.fixture
 def shop_integration(shopify_connection, fortnox_connection) -> Integration:
     """demo-butik booking paid orders into tenant 1234567 as draft invoices; missing
-    articles are created."""
-    return Integration.objects.create(
+    articles are created; the shipping article is already in Fortnox's register."""
+    FortnoxClient(connection=fortnox_connection).create_article(
+        article={"ArticleNumber": SHIPPING_ARTICLE, "Description": "Frakt"}
+    )
+    integration = IntegrationFactory(
         name=SHOP,
         source=shopify_connection,
         fortnox=fortnox_connection,
-        trigger="paid",
         shipping_article=SHIPPING_ARTICLE,
         missing_article=Integration.MissingArticle.CREATE,
     )
+    ShopifySettingsFactory(integration=integration, trigger=ShopifySettings.Trigger.PAID)
+    return integration
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import requests
 import responses
 
 from integrations.errors import ConnectorError
-from shopify_app import client as shopify
+from integrations.http import RetryPolicy
 from shopify_app.client import ShopifyClient
+from shopify_app.oauth import ShopifyOAuth
 from tests.plugins.shopify import SHOP
 from tests.shopify_app.roundtrip import (
     REFERENCE_SHOP,
@@ -260,14 +261,14 @@ def test_stubbed_5xx_gives_up_after_three_tries_as_transient():
 def test_stubbed_timeout_is_transient():
     responses.post(ENDPOINT, body=requests.Timeout("slow"))
     with pytest.raises(ConnectorError) as caught:
-        stub_client(attempts=1).current_bulk_operation()
+        stub_client(retry_policy=RetryPolicy(attempts=1)).current_bulk_operation()
     assert not caught.value.permanent
 
 
 @responses.activate
 def test_a_retry_after_longer_than_the_budget_is_not_waited_for():
     responses.post(ENDPOINT, status=429, headers={"Retry-After": "120"}, json={"errors": "x"})
-    client = stub_client(max_wait=30)
+    client = stub_client(retry_policy=RetryPolicy(attempts=3, max_seconds=30))
     with pytest.raises(ConnectorError) as caught:
         client.current_bulk_operation()
     assert caught.value.retry_after == 120 and client.sleep == []
@@ -309,7 +310,7 @@ def test_non_myshopify_domains_are_refused():
 def test_token_request_sends_json_with_expiring_flag():
     url = f"https://{SHOP}/admin/oauth/access_token"
     responses.post(url, json={"access_token": "shpat_a", "scope": "read_orders"})
-    shopify.exchange_code(shop=SHOP, code="abc")
+    ShopifyOAuth().exchange_code(code="abc", redirect_uri="", account_id=SHOP)
     sent = json.loads(responses.calls[0].request.body)
     assert sent == {
         "client_id": "sandbox",

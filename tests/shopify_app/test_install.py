@@ -252,7 +252,7 @@ def test_callback_with_a_used_code_is_refused_and_stores_nothing(client, shopify
 
     response = client.get(callback)
 
-    assert response.status_code == 502
+    assert response.status_code == 400
     assert "did not accept the authorization code" in response.content.decode()
     assert _nothing_stored()
 

@@ -9,13 +9,7 @@ from typing import Any
 import pytest
 
 import shopify_app
-from shopify_app.mappers import (
-    OrderMappingOptions,
-    order_to_document,
-    parse_order_payload,
-    webhook_order_id,
-)
-from syncs.documents import (
+from integrations.documents import (
     CENT,
     Address,
     Customer,
@@ -24,6 +18,12 @@ from syncs.documents import (
     LineKind,
     SalesDocument,
     Totals,
+)
+from shopify_app.mappers import (
+    OrderMappingOptions,
+    order_to_document,
+    parse_order_payload,
+    webhook_order_id,
 )
 
 SCENARIOS = Path(shopify_app.__file__).parent / "sandbox" / "scenarios"

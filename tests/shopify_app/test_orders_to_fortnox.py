@@ -146,7 +146,8 @@ def test_invoice_is_built_from_the_order_as_shopify_has_it_now_not_the_webhook_b
 def test_presentment_currency_setting_invoices_in_the_buyers_currency(
     shop_integration, shopify_sandbox, fortnox_sandbox, place_paid_order, post_webhooks
 ):
-    shop_integration.use_presentment_currency = True
+    shop_integration.shopify_settings.use_presentment_currency = True
+    shop_integration.shopify_settings.save()
     shop_integration.save()
     order = place_paid_order("presentment_eur")
     presentment = (

@@ -8,9 +8,17 @@ from decimal import Decimal
 
 import pytest
 
-from integrations import registry
+from integrations.documents import (
+    Address,
+    Customer,
+    CustomerKind,
+    Line,
+    LineKind,
+    SalesDocument,
+    Totals,
+)
 from integrations.models import Connection
-from syncs.documents import Address, Customer, CustomerKind, Line, LineKind, SalesDocument, Totals
+from syncs import connectors as registry
 from syncs.models import Integration
 
 D = Decimal
@@ -21,12 +29,26 @@ class FakeSource:
 
     key = "testsource"
     label = "Testshop"
-    triggers = [("paid", "When paid")]
     context_roots = ("order", "customer")
+    settings_model = None
+    settings_inline = None
 
     def __init__(self) -> None:
         self.documents: dict[str, SalesDocument] = {}
         self.reports: list[tuple[str, str, str]] = []
+        self.outcomes: list = []
+
+    def settings_for(self, integration):
+        return None
+
+    def validate_settings(self, *, integration, settings):
+        return {}
+
+    def setup_url(self, *, integration):
+        return "/testsource/setup/"
+
+    def describe_trigger(self, *, integration):
+        return "When paid"
 
     def preview_document(self, *, payload, integration):
         return self.documents[str(payload["id"])]
@@ -37,8 +59,9 @@ class FakeSource:
     def interpret_event(self, *, event, integration):
         return []
 
-    def report(self, *, integration, run, replay_url):
-        self.reports.append((run.source_id, run.status, replay_url))
+    def report(self, *, integration, outcome):
+        self.reports.append((outcome.run.source_id, outcome.run.status, outcome.replay_url))
+        self.outcomes.append(outcome)
 
 
 def make_document(source_id: str = "1001", **changes) -> SalesDocument:
@@ -83,22 +106,6 @@ def fake_source():
     registry.register_source(source)
     yield source
     registry._SOURCES.pop(source.key, None)
-
-
-@pytest.fixture
-def fortnox_connection(db, fortnox_sandbox, fortnox_tokens):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    return Connection.objects.create(
-        provider="fortnox",
-        account_id="1234567",
-        display_name="Testbolaget AB",
-        access_token=fortnox_tokens["access_token"],
-        refresh_token=fortnox_tokens["refresh_token"],
-        token_expires_at=timezone.now() + timedelta(seconds=3600),
-    )
 
 
 @pytest.fixture

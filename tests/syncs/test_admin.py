@@ -45,7 +45,6 @@ def test_a_source_has_exactly_one_integration(integration):
         ({"customer_numbering": "source"}, "customer_number_path", "Say which source field"),
         ({"vat_type_overrides": {"no": "EXPORT"}}, "vat_type_overrides", "2-letter country"),
         ({"vat_type_overrides": {"NO": "FOREIGN"}}, "vat_type_overrides", "must be one of"),
-        ({"trigger": "refunded"}, "trigger", "Choose one of: paid"),
     ],
 )
 def test_integration_settings_are_validated(integration, changes, field, message):

@@ -241,7 +241,7 @@ def test_after_create_bookkeep_books_the_new_invoice(integration, fake_source, f
 
 
 def test_eu_business_customer_is_created_reverse_charged(integration, fake_source, fortnox_sandbox):
-    from syncs.documents import Address, Customer, CustomerKind
+    from integrations.documents import Address, Customer, CustomerKind
 
     doc = make_document()
     buyer = Customer(

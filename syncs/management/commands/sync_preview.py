@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from integrations.registry import sources
+from syncs.connectors import sources
 from syncs.models import Integration
 from syncs.preview import document_preview
 

@@ -9,10 +9,22 @@ import pytest
 
 from integrations.errors import ConnectorError
 from shopify_app import client as shopify
+from shopify_app.oauth import ShopifyOAuth
 from shopify_app.sandbox.oauth import query_hmac
 from tests.plugins.shopify import SHOP
 
 CALLBACK = "https://app.example.se/shopify/callback"
+
+
+def exchange_code(*, code: str) -> dict:
+    """The token endpoint's answer to our code grant, as the install sends it."""
+    oauth = ShopifyOAuth()
+    return oauth.token_request(oauth.code_grant(code=code, redirect_uri=""), account_id=SHOP)
+
+
+def refresh_access_token(*, refresh_token: str) -> dict:
+    form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+    return ShopifyOAuth().token_request(form, account_id=SHOP)
 
 
 def test_query_hmac_reference_vectors():
@@ -65,12 +77,12 @@ def test_unknown_client_id_and_unknown_shop_are_refused(shopify_sandbox):
 
 def test_code_is_single_use(shopify_sandbox):
     code = shopify_sandbox.authorize(shop=SHOP, scopes="read_orders")
-    tokens = shopify.exchange_code(shop=SHOP, code=code)
+    tokens = exchange_code(code=code)
     assert tokens["access_token"].startswith("shpat_")
     assert (tokens["scope"], tokens["expires_in"]) == ("read_orders", 3600)
     assert tokens["refresh_token"] and tokens["refresh_token_expires_in"] == 90 * 86400
     with pytest.raises(ConnectorError) as caught:
-        shopify.exchange_code(shop=SHOP, code=code)
+        exchange_code(code=code)
     assert caught.value.permanent and caught.value.code == "invalid_request"
     assert caught.value.status == 400
     assert "already used" in caught.value.detail
@@ -109,7 +121,7 @@ def test_wrong_client_secret_is_401(shopify_sandbox, settings):
     code = shopify_sandbox.authorize(shop=SHOP)
     settings.SHOPIFY_CLIENT_SECRET = "wrong"
     with pytest.raises(ConnectorError) as caught:
-        shopify.exchange_code(shop=SHOP, code=code)
+        exchange_code(code=code)
     assert (caught.value.status, caught.value.code) == (401, "invalid_client")
     assert "SHOPIFY_CLIENT_SECRET" in caught.value.message
 
@@ -118,20 +130,20 @@ def test_refresh_tokens_rotate_and_the_previous_one_lasts_until_the_new_one_is_u
     shopify_sandbox, shopify_tokens
 ):
     first = shopify_tokens["refresh_token"]
-    second = shopify.refresh_access_token(shop=SHOP, refresh_token=first)
+    second = refresh_access_token(refresh_token=first)
     assert second["refresh_token"] != first
     assert second["access_token"] != shopify_tokens["access_token"]
     # A lost answer: the old refresh token still works until its successor is used.
-    again = shopify.refresh_access_token(shop=SHOP, refresh_token=first)
-    shopify.refresh_access_token(shop=SHOP, refresh_token=again["refresh_token"])
+    again = refresh_access_token(refresh_token=first)
+    refresh_access_token(refresh_token=again["refresh_token"])
     with pytest.raises(ConnectorError) as caught:
-        shopify.refresh_access_token(shop=SHOP, refresh_token=first)
+        refresh_access_token(refresh_token=first)
     assert caught.value.permanent and caught.value.code == "invalid_grant"
 
 
 def test_refreshed_access_token_works_and_expired_one_does_not(shopify_sandbox, shopify_tokens):
     shopify_sandbox.advance_clock(3601)
-    fresh = shopify.refresh_access_token(shop=SHOP, refresh_token=shopify_tokens["refresh_token"])
+    fresh = refresh_access_token(refresh_token=shopify_tokens["refresh_token"])
     client = shopify.ShopifyClient(shop=SHOP, access_token=fresh["access_token"])
     assert client.current_bulk_operation() is None
     stale = shopify.ShopifyClient(shop=SHOP, access_token=shopify_tokens["access_token"])
@@ -145,4 +157,4 @@ def test_uninstall_revokes_tokens(shopify_sandbox, shopify_client, shopify_token
         shopify_client.current_bulk_operation()
     assert caught.value.status == 401
     with pytest.raises(ConnectorError):
-        shopify.refresh_access_token(shop=SHOP, refresh_token=shopify_tokens["refresh_token"])
+        refresh_access_token(refresh_token=shopify_tokens["refresh_token"])

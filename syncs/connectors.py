@@ -1,0 +1,110 @@
+"""The source-connector protocol and its explicit registry.
+
+A source connector (Shopify, HubSpot) is everything the engine needs to know about one
+provider of sales. The engine asks the registry for "the connector of this provider"
+instead of testing provider names; a connector registers itself in its AppConfig.ready().
+The protocol lives in the engine because the engine is what calls it: a source imports
+the engine, never the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import InlineModelAdmin
+    from django.db import models
+
+    from integrations.documents import SalesDocument
+    from syncs.models import InboundEvent, Integration, SyncRun
+
+
+class SyncSkipped(Exception):
+    """The source object should not become a document (yet): not paid, cancelled, a test."""
+
+
+@dataclass(frozen=True)
+class Work:
+    """One run a recorded event asks for: an operation on one source object."""
+
+    operation: str
+    source_id: str
+    label: str = ""
+
+
+@dataclass
+class Outcome:
+    """What the engine hands a source connector to write a run's outcome back.
+
+    ``document_pdf`` loads the Fortnox document's PDF only when called, so a source that
+    attaches it (a HubSpot deal note) pays for the download and one that does not never
+    does; sources never talk to Fortnox themselves.
+    """
+
+    run: SyncRun
+    replay_url: str
+    customer_number: str = ""
+    document_pdf: Callable[[], bytes] = field(default=lambda: b"", repr=False)
+
+
+class SourceConnector(Protocol):
+    key: str  # the provider value: "shopify"
+    label: str
+    #: names a field-mapping path may start with: ("order", "customer")
+    context_roots: tuple[str, ...]
+    #: the connector's own settings (one-to-one with Integration), or None
+    settings_model: type[models.Model] | None
+    #: the admin inline that edits ``settings_model`` beside the integration
+    settings_inline: type[InlineModelAdmin] | None
+
+    def settings_for(self, integration: Integration) -> Any:
+        """The connector's settings for this integration (defaults when unsaved)."""
+
+    def validate_settings(self, *, integration: Integration, settings: Any) -> dict[str, str]:
+        """Problems with the connector's own settings, keyed by field name."""
+
+    def setup_url(self, *, integration: Integration) -> str:
+        """Where the merchant continues onboarding after connecting Fortnox."""
+
+    def describe_trigger(self, *, integration: Integration) -> str:
+        """One sentence: when a sale of this source becomes a document."""
+
+    def preview_document(self, *, payload: Any, integration: Integration) -> SalesDocument:
+        """Map a payload as delivered by a webhook, without any API call."""
+
+    def load_document(
+        self, *, integration: Integration, operation: str, source_id: str
+    ) -> SalesDocument:
+        """Re-read the object from the source's API and map it; raise SyncSkipped when it
+        should not become a document in its current state."""
+
+    def interpret_event(
+        self, *, event: InboundEvent, integration: Integration | None
+    ) -> list[Work]:
+        """What a recorded webhook asks for: zero or more runs to claim for the account's
+        integration (None when the account has none; account-level topics such as
+        uninstalls and privacy requests are handled here and claim nothing)."""
+
+    def report(self, *, integration: Integration, outcome: Outcome) -> None:
+        """Write the outcome back where the merchant works."""
+
+
+_SOURCES: dict[str, SourceConnector] = {}
+
+
+def register_source(connector: SourceConnector) -> None:
+    _SOURCES[connector.key] = connector
+
+
+def get_source(key: str) -> SourceConnector:
+    try:
+        return _SOURCES[key]
+    except KeyError:
+        known = ", ".join(sorted(_SOURCES)) or "none"
+        raise LookupError(f"no source connector {key!r} (registered: {known})") from None
+
+
+def sources() -> dict[str, SourceConnector]:
+    return dict(_SOURCES)
