@@ -124,11 +124,11 @@ class FortnoxClient:
         A POST or PUT is never resent once it may have reached Fortnox: it could create a
         second document (the engine finds such a document by its reference instead)."""
 
-        def send(attempt: int) -> requests.Response:
-            return self._send_authorised(method, path, params, json)
-
         return call_with_retries(
-            send, policy=self.retry_policy, safe_to_repeat=method == "GET", sleep=self.sleep
+            lambda: self._send_authorised(method, path, params, json),
+            policy=self.retry_policy,
+            safe_to_repeat=method == "GET",
+            sleep=self.sleep,
         )
 
     def _send_authorised(self, method, path, params, json) -> requests.Response:

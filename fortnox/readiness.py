@@ -76,7 +76,7 @@ def readiness_check(*, connection: Connection, client: FortnoxClient | None = No
     checks += _licence_checks(client, needs["scopes"])
     checks += _currency_checks(client, needs["currencies"])
     checks += _article_checks(client, needs["articles"])
-    checks.append(_vat_probe(client, needs["scopes"]))
+    checks.append(_vat_probe(client))
     return checks
 
 
@@ -136,7 +136,7 @@ def _article_checks(client: FortnoxClient, articles: set[tuple[str, str]]) -> li
     return checks
 
 
-def _vat_probe(client: FortnoxClient, scopes: set[str]) -> Check:
+def _vat_probe(client: FortnoxClient) -> Check:
     name = f"VAT rates {'/'.join(map(str, VAT_RATES))}"
     customers = list(
         client.request("GET", "/3/customers", params={"limit": 1}).json().get("Customers", [])

@@ -90,21 +90,21 @@ def may_resend(error: ConnectorError, *, safe_to_repeat: bool) -> bool:
 
 
 def call_with_retries(
-    send: Callable[[int], T],
+    send: Callable[[], T],
     *,
     policy: RetryPolicy,
     safe_to_repeat: bool,
     sleep: Sleep = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> T:
-    """Call ``send(attempt)`` until it returns, retrying transient ``ConnectorError``s as
+    """Call ``send()`` until it returns, retrying transient ``ConnectorError``s as
     ``policy`` allows. Gives up at once when the next wait would pass the deadline."""
     deadline = clock() + policy.max_seconds
     attempt = 0
     while True:
         attempt += 1
         try:
-            return send(attempt)
+            return send()
         except ConnectorError as error:
             if attempt >= policy.attempts or not may_resend(error, safe_to_repeat=safe_to_repeat):
                 raise

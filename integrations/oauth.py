@@ -143,7 +143,7 @@ class OAuthProvider:
             form = {"client_id": client_id, "client_secret": secret, **form}
         kwargs["json" if self.token_encoding == "json" else "data"] = form
 
-        def send(attempt: int) -> dict[str, Any]:
+        def send() -> dict[str, Any]:
             try:
                 response = self.session.post(url, **kwargs)
             except requests.RequestException as exc:

@@ -178,7 +178,7 @@ class ShopifyClient:
         twice; one that starts something (a bulk operation) is not resent once it may have
         reached Shopify."""
         return call_with_retries(
-            lambda attempt: self._post_once(query, variables or {}),
+            lambda: self._post_once(query, variables or {}),
             policy=self.retry_policy,
             safe_to_repeat=safe_to_repeat,
             sleep=self.sleep,
@@ -293,7 +293,7 @@ class ShopifyClient:
         """The JSONL file of a finished bulk operation, one dict per line. The URL is signed;
         the access token is not sent there."""
 
-        def fetch(attempt: int) -> list[dict]:
+        def fetch() -> list[dict]:
             try:
                 response = self.session.get(url)
             except requests.RequestException as exc:

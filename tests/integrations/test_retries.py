@@ -20,8 +20,8 @@ def failing(*errors: ConnectorError):
     """A send function raising ``errors`` in turn, then answering "ok"."""
     calls: list[int] = []
 
-    def send(attempt: int) -> str:
-        calls.append(attempt)
+    def send() -> str:
+        calls.append(len(calls) + 1)
         if len(calls) <= len(errors):
             raise errors[len(calls) - 1]
         return "ok"
