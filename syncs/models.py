@@ -38,6 +38,10 @@ class Integration(models.Model):
         PLACEHOLDER = "placeholder", "Use the placeholder article"
         CREATE = "create", "Create the article in Fortnox"
 
+    class GuestCustomers(models.TextChoices):
+        PER_ORDER = "per_order", "A new customer for each order"
+        NAMED = "named", "One guest customer chosen by the operator"
+
     class Shipping(models.TextChoices):
         ROW = "row", "A row with the shipping article"
         FREIGHT = "freight", "Fortnox's Freight field"
@@ -78,7 +82,19 @@ class Integration(models.Model):
         blank=True,
         help_text="Source field with the customer number, e.g. customer.id.",
     )
-    write_back_customer_number = models.BooleanField(default=False)
+    write_back_customer_number = models.BooleanField(
+        default=False, help_text="Store the Fortnox customer number on the source's customer."
+    )
+    guest_customers = models.CharField(
+        max_length=10,
+        choices=GuestCustomers.choices,
+        default=GuestCustomers.PER_ORDER,
+        help_text="Buyers without an e-mail address (or the match field) are never matched"
+        " to each other: each order gets its own customer, or all go to one guest customer.",
+    )
+    guest_customer_number = models.CharField(
+        max_length=50, blank=True, help_text="The Fortnox customer number for guests."
+    )
     default_terms_of_payment = models.CharField(max_length=20, blank=True)
     default_currency = models.CharField(max_length=3, blank=True)
     default_price_list = models.CharField(max_length=20, blank=True)
@@ -213,6 +229,12 @@ class InboundEvent(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.RECEIVED)
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its processing was handed to the queue."
+    )
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker started processing it."
+    )
 
     class Meta:
         constraints = [
@@ -220,6 +242,7 @@ class InboundEvent(models.Model):
                 fields=["provider", "delivery_id"], name="uniq_inbound_delivery"
             )
         ]
+        indexes = [models.Index(fields=["state", "received_at"], name="event_state_received")]
         ordering = ["-received_at"]
 
     def __str__(self) -> str:
@@ -239,6 +262,12 @@ class SyncRun(models.Model):
         SUCCEEDED_WITH_WARNING = "succeeded_with_warning", "Succeeded with warning"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
+
+    class Report(models.TextChoices):
+        NONE = "", "Nothing to write back"
+        PENDING = "pending", "Pending"
+        DONE = "done", "Written back"
+        GAVE_UP = "gave_up", "Gave up"
 
     DONE = (Status.SUCCEEDED, Status.SUCCEEDED_WITH_WARNING)
 
@@ -260,6 +289,17 @@ class SyncRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the run was last handed to the queue."
+    )
+    customer_number = models.CharField(max_length=50, blank=True)
+    report_status = models.CharField(
+        "written back", max_length=10, choices=Report.choices, blank=True, default=Report.NONE
+    )
+    report_attempts = models.PositiveIntegerField(default=0)
+    report_error = models.TextField(blank=True)
+    report_next_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

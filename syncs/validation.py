@@ -99,6 +99,8 @@ def validate_integration(integration) -> None:
     needs_number_path = integration.customer_numbering == "source" or (
         integration.customer_match == "customer_number"
     )
+    if integration.guest_customers == "named" and not integration.guest_customer_number:
+        errors["guest_customer_number"] = "Say which Fortnox customer guests are booked to."
     if needs_number_path and not integration.customer_number_path:
         errors["customer_number_path"] = "Say which source field holds the number."
     if errors:
