@@ -11,4 +11,5 @@ urlpatterns = [
     path("shopify-admin/add-app/", sandbox_views.shopify_add_app, name="sandbox-add-app"),
     path("fortnox/", include("fortnox.sandbox.urls")),
     path("shopify/", include("shopify_app.sandbox.urls")),
+    path("hubspot/", include("hubspot_app.sandbox.urls")),
 ]

@@ -4,7 +4,7 @@ import pytest
 import responses as responses_lib
 from django.db import connection
 
-pytest_plugins = ["tests.plugins.fortnox", "tests.plugins.shopify"]
+pytest_plugins = ["tests.plugins.fortnox", "tests.plugins.shopify", "tests.plugins.hubspot"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -20,14 +20,12 @@ import uuid
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
-from hubspot_app.sandbox import errors
+from hubspot_app.sandbox import errors, tokens
 from hubspot_app.sandbox.state import Request, Response
 
 if TYPE_CHECKING:
     from hubspot_app.sandbox.sandbox import HubSpotSandbox
 
-ACCESS_TOKEN_SECONDS = 1800
-CODE_SECONDS = 600
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -143,14 +141,12 @@ def token(sb: HubSpotSandbox, req: Request) -> Response:
         if form.get("redirect_uri") != code["redirect_uri"]:
             return oauth_error(*BAD_REDIRECT)
         code["used"] = True
-        answer = sb.issue_tokens(portal_id=code["portal_id"], scopes=code["scopes"])
+        answer = tokens.issue(sb, code["portal_id"], code["scopes"])
     elif grant == "refresh_token":
         record = sb.refresh_tokens.get(form.get("refresh_token", ""))
         if not record or record["revoked"]:
             return oauth_error(*BAD_REFRESH)
-        answer = sb.issue_tokens(
-            portal_id=record["portal_id"], scopes=record["scopes"], refresh=form["refresh_token"]
-        )
+        answer = tokens.issue(sb, record["portal_id"], record["scopes"], form["refresh_token"])
     else:
         return oauth_error("unsupported_grant_type", "BAD_GRANT_TYPE", f"{grant} is not supported")
     if req.match.get("version") == "v1":

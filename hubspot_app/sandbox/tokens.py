@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hubspot_app.sandbox import errors
-from hubspot_app.sandbox.oauth import ACCESS_TOKEN_SECONDS, CODE_SECONDS
 from hubspot_app.sandbox.state import Request, Response
 
 if TYPE_CHECKING:
     from hubspot_app.sandbox.sandbox import HubSpotSandbox
+
+ACCESS_TOKEN_SECONDS = 1800
+CODE_SECONDS = 600  # RFC 6749 4.1.2 recommends at most 10 minutes
 
 
 def create_code(sb: HubSpotSandbox, portal_id: int, scopes: list[str], redirect_uri: str) -> str:
