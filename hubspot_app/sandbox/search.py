@@ -141,7 +141,9 @@ def search(sb: HubSpotSandbox, req: Request) -> Response:
             continue
         hits.append(record)
     for name, descending in reversed(_sort_keys(data.get("sorts"))):
-        hits.sort(key=lambda r, n=name: _sort_value(n, r), reverse=descending)
+        present = [r for r in hits if r["properties"].get(name) is not None]
+        present.sort(key=lambda r, n=name: _sort_value(n, r), reverse=descending)
+        hits = present + [r for r in hits if r["properties"].get(name) is None]  # unset last
     page = hits[after : after + limit]
     wanted = data.get("properties") or None
     body: dict = {
@@ -154,11 +156,8 @@ def search(sb: HubSpotSandbox, req: Request) -> Response:
 
 
 def _sort_value(name: str, record: dict) -> tuple:
-    """Numbers before text, unset values last (whatever the direction, as a tie-breaker)."""
-    value = record["properties"].get(name)
-    if value is None:
-        return (2, "")
-    comparable = _comparable(name, value)
+    """Numbers before text."""
+    comparable = _comparable(name, record["properties"][name])
     return (0, comparable) if isinstance(comparable, Decimal) else (1, comparable)
 
 

@@ -61,8 +61,11 @@ def test_unknown_id_is_404_resource_not_found(hubspot_sandbox, hubspot_tokens):
 
 
 def test_create_answers_201_with_numbers_stored_as_strings(hubspot_sandbox, hubspot_tokens):
-    answer = post(hubspot_tokens, "/crm/v3/objects/deals",
-                  {"properties": {"dealname": "X", "amount": 1250.5, "dealstage": "closedwon"}})
+    answer = post(
+        hubspot_tokens,
+        "/crm/v3/objects/deals",
+        {"properties": {"dealname": "X", "amount": 1250.5, "dealstage": "closedwon"}},
+    )
     assert answer.status_code == 201
     props = answer.json()["properties"]
     assert props["amount"] == "1250.5" and props["pipeline"] == "default"
@@ -127,8 +130,11 @@ def test_batch_read_takes_at_most_100_inputs(hubspot_sandbox, hubspot_tokens):
     answer = post(hubspot_tokens, "/crm/v3/objects/deals/batch/read", {"inputs": inputs})
     assert answer.status_code == 400
     assert answer.json()["category"] == "VALIDATION_ERROR"
-    all_found = post(hubspot_tokens, "/crm/v3/objects/deals/batch/read",
-                     {"inputs": [{"id": hubspot_sandbox.create_deal("quantities")["deal"]["id"]}]})
+    all_found = post(
+        hubspot_tokens,
+        "/crm/v3/objects/deals/batch/read",
+        {"inputs": [{"id": hubspot_sandbox.create_deal("quantities")["deal"]["id"]}]},
+    )
     assert all_found.status_code == 200 and "errors" not in all_found.json()
 
 
