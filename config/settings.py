@@ -238,6 +238,17 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "label": "Task queue",
 }
+# A run or event claimed by a worker that died becomes claimable again after this lease:
+# longer than the task timeout (by then django-q2 has killed a task still running) and no
+# longer than the retry (when the broker hands an unacknowledged task out again), so the
+# broker's re-delivery finds the run claimable instead of throwing itself away.
+SYNC_LEASE_SECONDS = Q_CLUSTER["timeout"] + 30
+assert Q_CLUSTER["timeout"] < SYNC_LEASE_SECONDS <= Q_CLUSTER["retry"]
+# The dispatcher hands stored work to the queue again when its first hand-off failed or
+# was lost; it leaves alone what was stored or queued less than this many seconds ago.
+OUTBOX_GRACE_SECONDS = env.integer("OUTBOX_GRACE_SECONDS", default=10)
+# Writing an outcome back (order note, deal note) is retried this many times.
+REPORT_MAX_ATTEMPTS = env.integer("REPORT_MAX_ATTEMPTS", default=6)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

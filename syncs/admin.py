@@ -15,6 +15,8 @@ from syncs.models import (
     UsageMonth,
 )
 from syncs.replay import run_replay
+from syncs.reporting import report_replay
+from syncs.runs import stuck_runs
 from syncs.validation import mapping_targets
 
 
@@ -145,6 +147,19 @@ class InboundEventAdmin(ReadOnlyAdmin):
         )
 
 
+class StuckFilter(admin.SimpleListFilter):
+    """Runs whose worker died: still 'running' past their lease."""
+
+    title = "stuck"
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Running past its lease (worker stopped)")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(stuck_runs()) if self.value() == "yes" else queryset
+
+
 class SyncRunLogInline(admin.TabularInline):
     model = SyncRunLog
     extra = 0
@@ -159,14 +174,20 @@ class SyncRunLogInline(admin.TabularInline):
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
     list_display = [
-        "created_at", "provider", "integration", "operation", "source_label", "status",
-        "document_number", "attempts",
+        "created_at", "provider", "integration", "source_label", "status", "document_number",
+        "report_status", "error_message", "attempts",
     ]  # fmt: skip
-    list_filter = ["status", "provider", "operation", "integration"]
+    list_filter = [StuckFilter, "status", "report_status", "provider", "operation", "integration"]
+    list_select_related = ["integration__source"]
     search_fields = ["source_id", "source_label", "document_number", "error_message"]
     date_hierarchy = "created_at"
     inlines = [SyncRunLogInline]
-    actions = ["replay"]
+    actions = ["replay", "write_back"]
+
+    @admin.action(description="Write the outcome back again", permissions=["act"])
+    def write_back(self, request, queryset):
+        written = sum(report_replay(run=run) for run in queryset)
+        self.message_user(request, f"{written} write-back(s) queued.", messages.SUCCESS)
 
     @admin.action(description="Replay the selected failed runs", permissions=["act"])
     def replay(self, request, queryset):
@@ -176,7 +197,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
         if skipped:
             self.message_user(
                 request,
-                f"{skipped} run(s) were not failed or skipped, so they were left alone.",
+                f"{skipped} run(s) were not failed, skipped or stuck, so they were left alone.",
                 messages.WARNING,
             )
 

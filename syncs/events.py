@@ -36,6 +36,7 @@ def event_record(
     may have been lost); processing claims the event, so queueing twice does no harm.
     """
     fields = {
+        "queued_at": timezone.now(),
         "topic": topic,
         "account_id": account_id,
         "body": body.decode("utf-8", "replace"),
@@ -52,18 +53,10 @@ def event_record(
         created = False
         log.info("duplicate %s delivery %s", provider, delivery_id)
     if event.state == State.RECEIVED:
-        transaction.on_commit(lambda: _enqueue_safely(event.pk))
+        from syncs.tasks import enqueue_event
+
+        transaction.on_commit(lambda: enqueue_event(event.pk))
     return event, created
-
-
-def _enqueue_safely(event_id: int) -> None:
-    """Queue the event; if the broker is down, the dispatcher finds the stored event."""
-    from syncs.tasks import enqueue_event
-
-    try:
-        enqueue_event(event_id)
-    except Exception:
-        log.exception("could not queue event %s; the dispatcher will pick it up", event_id)
 
 
 def event_process(*, event_id: int) -> list[int]:
@@ -71,7 +64,7 @@ def event_process(*, event_id: int) -> list[int]:
     ids of the runs it started."""
     claimed = InboundEvent.objects.filter(
         pk=event_id, state__in=[State.RECEIVED, State.FAILED]
-    ).update(state=State.PROCESSING)
+    ).update(state=State.PROCESSING, claimed_at=timezone.now())
     if not claimed:
         return []
     event = InboundEvent.objects.get(pk=event_id)

@@ -23,10 +23,11 @@ from integrations.models import ConnectionStatus
 from syncs import usage
 from syncs.articles import articles_resolve
 from syncs.building import document_kind, document_options, document_payload, totals_differences
-from syncs.connectors import Outcome, SyncSkipped, get_source
+from syncs.connectors import SyncSkipped, get_source
 from syncs.customers import customer_resolve
 from syncs.links import link_get, link_save
 from syncs.models import Integration, SyncRun
+from syncs.reporting import report_schedule
 from syncs.runs import RunLog, run_claim
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,6 @@ def run_execute(*, run_id: int) -> SyncRun:
         pk=run_id
     )
     run_log = RunLog(run)
-    customer_number = ""
     try:
         result = document_sync(run=run, log_=run_log)
     except SyncSkipped as skipped:
@@ -183,8 +183,9 @@ def run_execute(*, run_id: int) -> SyncRun:
         status = Status.SUCCEEDED_WITH_WARNING if result.warnings else Status.SUCCEEDED
         _finish(run, status, " ".join(result.warnings), document_number=result.document_number)
         usage.usage_count(integration=run.integration, run=run)
-        customer_number = result.customer_number
-    _report(run, run_log, customer_number=customer_number)
+        run.customer_number = result.customer_number
+        run.save(update_fields=["customer_number"])
+    report_schedule(run=run)
     return run
 
 
@@ -197,8 +198,8 @@ def _failed(run: SyncRun, run_log: RunLog, error: ConnectorError) -> None:
     delay = max(RETRY_DELAYS[run.attempts - 1], error.retry_after or 0)
     run.status = Status.PENDING
     run.error_message = error.message
-    run.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-    run.save(update_fields=["status", "error_message", "next_attempt_at"])
+    run.next_attempt_at = run.queued_at = timezone.now() + timedelta(seconds=delay)
+    run.save(update_fields=["status", "error_message", "next_attempt_at", "queued_at"])
     run_log.info("retry", f"Transient failure; attempt {run.attempts + 1} in {delay} s")
     from syncs.tasks import enqueue_run
 
@@ -216,28 +217,8 @@ def _finish(run: SyncRun, status: str, message: str, *, document_number: str = "
     run.save(update_fields=fields)
 
 
-def _report(run: SyncRun, run_log: RunLog, *, customer_number: str = "") -> None:
-    if run.status == Status.PENDING:
-        return  # a retry is coming; report the final outcome only
-    from syncs.replay import replay_url
-
-    source = get_source(run.integration.source.provider)
-    outcome = Outcome(
-        run=run,
-        replay_url=replay_url(run),
-        customer_number=customer_number,
-        document_pdf=lambda: _document_pdf(run),
-    )
-    try:
-        source.report(integration=run.integration, outcome=outcome)
-    except ConnectorError as error:
-        run_log.warning("report", f"Could not write the outcome back: {error.message}")
-    except Exception:
-        log.exception("report for run %s crashed", run.pk)
-        run_log.warning("report", "Could not write the outcome back (unexpected error).")
-
-
-def _document_pdf(run: SyncRun) -> bytes:
+def document_pdf(run: SyncRun) -> bytes:
+    """The PDF of the run's Fortnox document, for a source that attaches it."""
     kind = "invoice" if run.document_type == "credit" else run.document_type
     client = fortnox_client_for(run.integration)
     return client.get_document_pdf(kind=kind, document_number=run.document_number)

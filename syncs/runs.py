@@ -7,14 +7,13 @@ import re
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from syncs.models import Integration, SyncRun, SyncRunLog
 
-# A run left RUNNING this long belongs to a worker that died; it may be claimed again.
-STALE_AFTER = timedelta(minutes=15)
 SECRET_KEYS = re.compile(
     r"token|secret|password|authorization|api[_-]?key|code_verifier|hmac", re.IGNORECASE
 )
@@ -30,18 +29,28 @@ def run_get_or_create(
         with transaction.atomic():
             run, _ = SyncRun.objects.get_or_create(
                 **lookup,
-                defaults={"provider": integration.source.provider, "source_label": label},
+                defaults={
+                    "provider": integration.source.provider,
+                    "source_label": label,
+                    "queued_at": timezone.now(),
+                },
             )
     except IntegrityError:
         run = SyncRun.objects.get(**lookup)
     return run
 
 
+def lease() -> timedelta:
+    """How long a claimed run or event belongs to its worker (``SYNC_LEASE_SECONDS``): a
+    run still RUNNING after that belongs to a worker that died, and may be claimed again."""
+    return timedelta(seconds=settings.SYNC_LEASE_SECONDS)
+
+
 def run_claim(*, run_id: int) -> bool:
     """Take the run for this worker. Exactly one concurrent caller gets True."""
     now = timezone.now()
     claimable = Q(status=SyncRun.Status.PENDING) | Q(
-        status=SyncRun.Status.RUNNING, started_at__lt=now - STALE_AFTER
+        status=SyncRun.Status.RUNNING, started_at__lt=now - lease()
     )
     updated = SyncRun.objects.filter(claimable, pk=run_id).update(
         status=SyncRun.Status.RUNNING,
@@ -56,11 +65,27 @@ def run_claim(*, run_id: int) -> bool:
 REOPENABLE = (SyncRun.Status.FAILED, SyncRun.Status.SKIPPED)
 
 
+def stuck_runs() -> Q:
+    """Runs still RUNNING past their lease: their worker died."""
+    return Q(status=SyncRun.Status.RUNNING, started_at__lt=timezone.now() - lease())
+
+
+def is_stuck(run: SyncRun) -> bool:
+    return run.status == SyncRun.Status.RUNNING and bool(
+        run.started_at and run.started_at < timezone.now() - lease()
+    )
+
+
 def run_reopen(*, run: SyncRun, statuses=REOPENABLE) -> bool:
-    """Make a run in one of ``statuses`` (failed or skipped) claimable again."""
+    """Make a run in one of ``statuses`` (failed or skipped), or a stuck one, claimable
+    again."""
+    reopenable = Q(status__in=statuses) | stuck_runs()
     return (
-        SyncRun.objects.filter(pk=run.pk, status__in=statuses).update(
-            status=SyncRun.Status.PENDING, error_message="", next_attempt_at=None
+        SyncRun.objects.filter(reopenable, pk=run.pk).update(
+            status=SyncRun.Status.PENDING,
+            error_message="",
+            next_attempt_at=None,
+            queued_at=timezone.now(),
         )
         == 1
     )

@@ -4,74 +4,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncs', '0003_remove_integration_trigger_and_more'),
+        ("syncs", "0003_remove_integration_trigger_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inboundevent',
-            name='claimed_at',
-            field=models.DateTimeField(blank=True, help_text='When a worker started processing it.', null=True),
+            model_name="inboundevent",
+            name="claimed_at",
+            field=models.DateTimeField(
+                blank=True, help_text="When a worker started processing it.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='inboundevent',
-            name='queued_at',
-            field=models.DateTimeField(blank=True, help_text='When its processing was handed to the queue.', null=True),
+            model_name="inboundevent",
+            name="queued_at",
+            field=models.DateTimeField(
+                blank=True, help_text="When its processing was handed to the queue.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='guest_customer_number',
-            field=models.CharField(blank=True, help_text='The Fortnox customer number for guests.', max_length=50),
+            model_name="integration",
+            name="guest_customer_number",
+            field=models.CharField(
+                blank=True, help_text="The Fortnox customer number for guests.", max_length=50
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='guest_customers',
-            field=models.CharField(choices=[('per_order', 'A new customer for each order'), ('named', 'One guest customer chosen by the operator')], default='per_order', help_text='Buyers without an e-mail address (or the match field) are never matched to each other: each order gets its own customer, or all go to one guest customer.', max_length=10),
+            model_name="integration",
+            name="guest_customers",
+            field=models.CharField(
+                choices=[
+                    ("per_order", "A new customer for each order"),
+                    ("named", "One guest customer chosen by the operator"),
+                ],
+                default="per_order",
+                help_text="Buyers without an e-mail address (or the match field) are never matched to each other: each order gets its own customer, or all go to one guest customer.",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='syncrun',
-            name='customer_number',
+            model_name="syncrun",
+            name="customer_number",
             field=models.CharField(blank=True, max_length=50),
         ),
         migrations.AddField(
-            model_name='syncrun',
-            name='queued_at',
-            field=models.DateTimeField(blank=True, help_text='When the run was last handed to the queue.', null=True),
+            model_name="syncrun",
+            name="queued_at",
+            field=models.DateTimeField(
+                blank=True, help_text="When the run was last handed to the queue.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='syncrun',
-            name='report_attempts',
+            model_name="syncrun",
+            name="report_attempts",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='syncrun',
-            name='report_error',
+            model_name="syncrun",
+            name="report_error",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='syncrun',
-            name='report_next_at',
+            model_name="syncrun",
+            name="report_next_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='syncrun',
-            name='report_status',
-            field=models.CharField(blank=True, choices=[('', 'Nothing to write back'), ('pending', 'Pending'), ('done', 'Written back'), ('gave_up', 'Gave up')], default='', max_length=10, verbose_name='written back'),
+            model_name="syncrun",
+            name="report_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Nothing to write back"),
+                    ("pending", "Pending"),
+                    ("done", "Written back"),
+                    ("gave_up", "Gave up"),
+                ],
+                default="",
+                max_length=10,
+                verbose_name="written back",
+            ),
         ),
         migrations.AddField(
-            model_name='syncrun',
-            name='reported_at',
+            model_name="syncrun",
+            name="reported_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='integration',
-            name='write_back_customer_number',
-            field=models.BooleanField(default=False, help_text="Store the Fortnox customer number on the source's customer."),
+            model_name="integration",
+            name="write_back_customer_number",
+            field=models.BooleanField(
+                default=False,
+                help_text="Store the Fortnox customer number on the source's customer.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inboundevent',
-            index=models.Index(fields=['state', 'received_at'], name='event_state_received'),
+            model_name="inboundevent",
+            index=models.Index(fields=["state", "received_at"], name="event_state_received"),
         ),
     ]

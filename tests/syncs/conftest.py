@@ -37,6 +37,8 @@ class FakeSource:
         self.documents: dict[str, SalesDocument] = {}
         self.reports: list[tuple[str, str, str]] = []
         self.outcomes: list = []
+        #: errors the next write-backs raise, in turn
+        self.report_failures: list[Exception] = []
 
     def settings_for(self, integration):
         return None
@@ -60,6 +62,8 @@ class FakeSource:
         return []
 
     def report(self, *, integration, outcome):
+        if self.report_failures:
+            raise self.report_failures.pop(0)
         self.reports.append((outcome.run.source_id, outcome.run.status, outcome.replay_url))
         self.outcomes.append(outcome)
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from django.test import TestCase
 
 from fortnox.client import FortnoxClient
 from syncs.models import ExternalLink, Integration, SyncRun, UsageMonth
@@ -18,8 +19,10 @@ D = Decimal
 
 
 def _run(integration, source_id="1001") -> SyncRun:
+    """Run the sync and the write-back it queues, as a worker would."""
     run = run_get_or_create(integration=integration, operation="document", source_id=source_id)
-    run_execute(run_id=run.pk)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run_execute(run_id=run.pk)
     run.refresh_from_db()
     return run
 

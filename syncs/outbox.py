@@ -1,0 +1,132 @@
+"""The dispatcher: hands stored work to the queue again when its first hand-off was lost.
+
+A webhook is acknowledged once its ``InboundEvent`` row is committed; the row, not the
+queue, is the record of work to do. This runs every minute (a django-q2 schedule) and
+queues again, after a grace period:
+
+- events still ``received`` whose enqueue failed (``queued_at`` cleared) or was lost;
+- events and runs whose worker died (claimed longer ago than the lease);
+- pending runs whose task never arrived; write-backs still pending past their time.
+
+On PostgreSQL the rows are taken with ``FOR UPDATE SKIP LOCKED``, so several dispatchers
+never take the same one; queueing one twice is harmless anyway, since the tasks claim
+their row with a conditional update before working.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from syncs.models import InboundEvent, SyncRun
+from syncs.runs import RunLog, lease
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+@dataclass
+class Dispatched:
+    events: int = 0
+    runs: int = 0
+    reports: int = 0
+    reclaimed_events: int = 0
+    reclaimed_runs: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"queued {self.events} event(s), {self.runs} run(s), {self.reports} write-back(s);"
+            f" reclaimed {self.reclaimed_events} event(s) and {self.reclaimed_runs} run(s)"
+            " from stopped workers"
+        )
+
+
+def outbox_dispatch(*, now: datetime | None = None) -> Dispatched:
+    """Queue again what was stored but is not on its way; see the module docstring."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.OUTBOX_GRACE_SECONDS)
+    from syncs.tasks import enqueue_event, enqueue_report, enqueue_run
+
+    result = Dispatched(
+        reclaimed_events=_reclaim_events(now, enqueue_event),
+        reclaimed_runs=_reclaim_runs(now, enqueue_run),
+    )
+    result.events = _take(_lost_events(now, grace), "queued_at", now, enqueue_event)
+    result.runs = _take(_lost_runs(now, grace), "queued_at", now, enqueue_run)
+    result.reports = _take(_lost_reports(now, grace), "", now, enqueue_report)
+    if any(vars(result).values()):
+        log.info("outbox: %s", result)
+    return result
+
+
+def _reclaim_events(now: datetime, enqueue) -> int:
+    """An event still PROCESSING past its lease belongs to a worker that died."""
+    reclaimed = 0
+    stale = InboundEvent.objects.filter(
+        state=InboundEvent.State.PROCESSING, claimed_at__lt=now - lease()
+    )
+    for pk in stale.values_list("pk", flat=True)[:BATCH]:
+        if InboundEvent.objects.filter(pk=pk, state=InboundEvent.State.PROCESSING).update(
+            state=InboundEvent.State.RECEIVED, queued_at=now
+        ):
+            transaction.on_commit(lambda pk=pk: enqueue(pk))
+            reclaimed += 1
+    return reclaimed
+
+
+def _reclaim_runs(now: datetime, enqueue) -> int:
+    """A run still RUNNING past its lease belongs to a worker that died: make it pending
+    (its attempt counted), say so in its log, and queue it."""
+    reclaimed = 0
+    stale = SyncRun.objects.filter(status=SyncRun.Status.RUNNING, started_at__lt=now - lease())
+    for run in stale[:BATCH]:
+        if SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.RUNNING).update(
+            status=SyncRun.Status.PENDING, queued_at=now
+        ):
+            RunLog(run).warning("worker", "The worker running this sync stopped; queued again.")
+            transaction.on_commit(lambda pk=run.pk: enqueue(pk))
+            reclaimed += 1
+    return reclaimed
+
+
+def _lost_events(now: datetime, grace: timedelta) -> QuerySet:
+    handed_off_long_ago = Q(queued_at__isnull=True) | Q(queued_at__lt=now - lease())
+    return InboundEvent.objects.filter(
+        handed_off_long_ago, state=InboundEvent.State.RECEIVED, received_at__lt=now - grace
+    )
+
+
+def _lost_runs(now: datetime, grace: timedelta) -> QuerySet:
+    never_queued = Q(queued_at__isnull=True, created_at__lt=now - grace)
+    not_due = Q(next_attempt_at__isnull=False, next_attempt_at__gte=now - lease())
+    lost = Q(queued_at__lt=now - lease()) & ~not_due
+    return SyncRun.objects.filter(never_queued | lost, status=SyncRun.Status.PENDING)
+
+
+def _lost_reports(now: datetime, grace: timedelta) -> QuerySet:
+    overdue = Q(report_next_at__lt=now - grace) | Q(
+        report_next_at__isnull=True, finished_at__lt=now - lease()
+    )
+    return SyncRun.objects.filter(overdue, report_status=SyncRun.Report.PENDING)
+
+
+def _take(rows: QuerySet, stamp: str, now: datetime, enqueue) -> int:
+    """Lock a batch (skipping rows another dispatcher holds), stamp it, queue it after
+    the commit."""
+    with transaction.atomic():
+        ids = list(
+            rows.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        if ids and stamp:
+            rows.model.objects.filter(pk__in=ids).update(**{stamp: now})
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: enqueue(pk))
+    return len(ids)
