@@ -256,21 +256,22 @@ class ShopifyClient:
         return gql.product_node_to_rest(node["product"])
 
     # --- writes ------------------------------------------------------------------------
-    def update_order_note(self, *, order_id: int | str, note: str) -> dict:
-        """Replace the order's note (``orderUpdate`` overwrites it); returns id, note, tags."""
-        variables = {"input": {"id": gql.gid("Order", order_id), "note": note}}
+    def update_order(
+        self,
+        *,
+        order_id: int | str,
+        note: str | None = None,
+        tags: list[str] | None = None,
+        metafields: list[dict] | None = None,
+    ) -> dict:
+        """``orderUpdate``: the note and the tags are replaced by what is given, metafields
+        (``{namespace, key, type, value}``) are set; returns id, note, tags."""
+        given = {"note": note, "tags": tags, "metafields": metafields or None}
+        order_input = {"id": gql.gid("Order", order_id)}
+        order_input.update({key: value for key, value in given.items() if value is not None})
+        variables = {"input": order_input}
         order = self._mutate(gql.ORDER_UPDATE_MUTATION, variables, "orderUpdate")["order"]
         return {"id": order["id"], "note": order["note"], "tags": ", ".join(order["tags"])}
-
-    def add_tags(self, *, gid: str, tags: list[str]) -> str:
-        """Append tags to a resource (``tagsAdd`` keeps the existing ones); returns its gid."""
-        payload = self._mutate(gql.TAGS_ADD_MUTATION, {"id": gid, "tags": tags}, "tagsAdd")
-        return payload["node"]["id"]
-
-    def remove_tags(self, *, gid: str, tags: list[str]) -> str:
-        """``tagsRemove``: drop these tags, keep the others; returns the resource's gid."""
-        payload = self._mutate(gql.TAGS_REMOVE_MUTATION, {"id": gid, "tags": tags}, "tagsRemove")
-        return payload["node"]["id"]
 
     def set_metafields(self, *, metafields: list[dict]) -> list[dict]:
         """``metafieldsSet``: each item ``{ownerId, namespace, key, type, value}``."""

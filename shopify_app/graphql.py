@@ -122,20 +122,6 @@ ORDER_UPDATE_MUTATION = """mutation UpdateOrder($input: OrderInput!) {
   }
 }"""
 
-TAGS_ADD_MUTATION = """mutation AddTags($id: ID!, $tags: [String!]!) {
-  tagsAdd(id: $id, tags: $tags) {
-    node { id }
-    userErrors { field message }
-  }
-}"""
-
-TAGS_REMOVE_MUTATION = """mutation RemoveTags($id: ID!, $tags: [String!]!) {
-  tagsRemove(id: $id, tags: $tags) {
-    node { id }
-    userErrors { field message }
-  }
-}"""
-
 METAFIELDS_SET_MUTATION = """mutation SetMetafields($metafields: [MetafieldsSetInput!]!) {
   metafieldsSet(metafields: $metafields) {
     metafields { id namespace key value type }

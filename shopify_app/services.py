@@ -47,7 +47,9 @@ def customer_gid(customer_id) -> str:
 
 # --- write-back ------------------------------------------------------------------------
 def outcome_line(run: SyncRun, replay_url: str) -> str:
-    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    """The note line for a run's outcome. Its stamp is the run's finish, so a retried
+    write-back produces the same line and can see that it is already there."""
+    stamp = timezone.localtime(run.finished_at or timezone.now()).strftime("%Y-%m-%d %H:%M")
     kind = run.document_type or "document"
     if run.status in SyncRun.DONE:
         line = f"[{stamp}] Fortnox {kind} {run.document_number} created."
@@ -58,29 +60,39 @@ def outcome_line(run: SyncRun, replay_url: str) -> str:
 
 
 def order_report(*, integration: Integration, outcome: Outcome) -> None:
-    """Append one line to the order's note (the merchant's text is kept), tag the order,
-    and store the document number in a metafield (and, when the integration says so, the
-    Fortnox customer number on the Shopify customer)."""
+    """Write the outcome onto the order in one ``orderUpdate``: one line appended to the
+    note (the merchant's text is kept), the synced or error tag, and the document number
+    in a metafield. Safe to repeat: a line already in the note is not added twice. When
+    the integration says so, the Fortnox customer number goes on the Shopify customer."""
     run = outcome.run
     if run.status not in (*SyncRun.DONE, SyncRun.Status.FAILED):
         return
     client = shopify_client_for(integration.source)
     order = client.get_order(order_id=run.source_id)
-    note = (order.get("note") or "").rstrip()
-    line = outcome_line(run, outcome.replay_url)
-    client.update_order_note(order_id=run.source_id, note=f"{note}\n{line}" if note else line)
     succeeded = run.status in SyncRun.DONE
-    client.add_tags(gid=order_gid(run.source_id), tags=[SYNCED_TAG if succeeded else ERROR_TAG])
-    if succeeded:
-        if ERROR_TAG in _tags(order):  # a replay fixed an earlier failure
-            client.remove_tags(gid=order_gid(run.source_id), tags=[ERROR_TAG])
-        metafields = [_metafield(order_gid(run.source_id), METAFIELD_KEY, run.document_number)]
-        customer_id = (order.get("customer") or {}).get("id")
-        if integration.write_back_customer_number and outcome.customer_number and customer_id:
-            metafields.append(
-                _metafield(customer_gid(customer_id), CUSTOMER_KEY, outcome.customer_number)
-            )
-        client.set_metafields(metafields=metafields)
+    gid = order_gid(run.source_id)
+    ours = SYNCED_TAG if succeeded else ERROR_TAG
+    tags = [tag for tag in _tags(order) if tag not in (SYNCED_TAG, ERROR_TAG)] + [ours]
+    metafields = [_metafield(gid, METAFIELD_KEY, run.document_number)] if succeeded else []
+    client.update_order(
+        order_id=run.source_id,
+        note=_with_line(order.get("note") or "", outcome_line(run, outcome.replay_url)),
+        tags=tags,
+        metafields=metafields,
+    )
+    customer_id = (order.get("customer") or {}).get("id")
+    wanted = integration.write_back_customer_number and outcome.customer_number
+    if succeeded and wanted and customer_id:
+        owner = customer_gid(customer_id)
+        client.set_metafields(metafields=[_metafield(owner, CUSTOMER_KEY, outcome.customer_number)])
+
+
+def _with_line(note: str, line: str) -> str:
+    note = note.rstrip()
+    already = line.split(" Replay: ", 1)[0]  # a replay link is signed anew each time
+    if already in note:
+        return note
+    return f"{note}\n{line}" if note else line
 
 
 def _metafield(owner: str, key: str, value: str) -> dict:
@@ -93,8 +105,9 @@ def _metafield(owner: str, key: str, value: str) -> dict:
     }
 
 
-def _tags(order: dict) -> set[str]:
-    return {tag.strip() for tag in (order.get("tags") or "").split(",") if tag.strip()}
+def _tags(order: dict) -> list[str]:
+    """The order's tags in the merchant's order."""
+    return [tag.strip() for tag in (order.get("tags") or "").split(",") if tag.strip()]
 
 
 # --- lifecycle and privacy -------------------------------------------------------------

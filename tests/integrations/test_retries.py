@@ -104,7 +104,7 @@ def test_shopify_resends_a_note_update_after_a_5xx_since_setting_a_note_twice_is
     responses.post(endpoint, json={"data": {"orderUpdate": {"order": order, "userErrors": []}}})
     client = ShopifyClient(shop=SHOP, access_token="shpat_x", sleep=lambda s: None)
 
-    assert client.update_order_note(order_id=1, note="n")["note"] == "n"
+    assert client.update_order(order_id=1, note="n")["note"] == "n"
     assert len(responses.calls) == 2
 
 

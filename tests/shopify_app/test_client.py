@@ -109,19 +109,26 @@ def test_orders_older_than_60_days_need_read_all_orders(shopify_sandbox, shopify
     assert "read_all_orders" in caught.value.message
 
 
-def test_update_order_note_overwrites_the_note(shopify_sandbox, shopify_client):
-    stored = shopify_sandbox.create_order(shop=SHOP, order="single_vat_25")
-    result = shopify_client.update_order_note(order_id=stored["id"], note="Fortnox invoice 1001")
-    assert result["note"] == "Fortnox invoice 1001"
-    assert shopify_sandbox.shop(SHOP).orders[stored["id"]]["note"] == "Fortnox invoice 1001"
-
-
-def test_add_tags_appends_without_duplicates(shopify_sandbox, shopify_client):
+def test_update_order_sets_note_tags_and_metafield_in_one_mutation(
+    shopify_sandbox, shopify_client
+):
     stored = shopify_sandbox.create_order(shop=SHOP, order="single_vat_25")
     shopify_sandbox.shop(SHOP).orders[stored["id"]]["tags"] = "vip"
-    gid = stored["admin_graphql_api_id"]
-    assert shopify_client.add_tags(gid=gid, tags=["fortnox-synced", "VIP"]) == gid
-    assert shopify_sandbox.shop(SHOP).orders[stored["id"]]["tags"] == "vip, fortnox-synced"
+    sent_before = len(shopify_sandbox.rsps.calls)
+    metafield = {"namespace": "fortnox", "key": "document_number"}
+
+    result = shopify_client.update_order(
+        order_id=stored["id"],
+        note="Fortnox invoice 1001",
+        tags=["fortnox-synced", "vip"],
+        metafields=[{**metafield, "type": "single_line_text_field", "value": "1001"}],
+    )
+
+    assert len(shopify_sandbox.rsps.calls) == sent_before + 1
+    assert result["note"] == "Fortnox invoice 1001"
+    saved = shopify_sandbox.shop(SHOP).orders[stored["id"]]
+    assert (saved["note"], saved["tags"]) == ("Fortnox invoice 1001", "fortnox-synced, vip")
+    assert [(m["key"], m["value"]) for m in saved["metafields"]] == [("document_number", "1001")]
 
 
 def test_set_metafields_stores_the_invoice_number(shopify_sandbox, shopify_client):
@@ -140,7 +147,7 @@ def test_set_metafields_stores_the_invoice_number(shopify_sandbox, shopify_clien
 
 def test_mutation_user_errors_are_permanent(shopify_client):
     with pytest.raises(ConnectorError) as caught:
-        shopify_client.update_order_note(order_id=999, note="x")
+        shopify_client.update_order(order_id=999, note="x")
     assert caught.value.permanent and caught.value.code == "user_error"
     assert "id: Order does not exist" in caught.value.message
 
@@ -226,16 +233,16 @@ def test_stubbed_throttle_waits_for_the_restore_then_succeeds():
 def test_stubbed_user_errors_name_field_and_message():
     body = {
         "data": {
-            "tagsAdd": {
-                "node": None,
-                "userErrors": [{"field": ["id"], "message": "Resource does not exist"}],
+            "orderUpdate": {
+                "order": None,
+                "userErrors": [{"field": ["id"], "message": "Order does not exist"}],
             }
         }
     }
     responses.post(ENDPOINT, json=body)
     with pytest.raises(ConnectorError) as caught:
-        stub_client().add_tags(gid="gid://shopify/Order/1", tags=["x"])
-    assert caught.value.message == "Shopify refused tagsAdd: id: Resource does not exist"
+        stub_client().update_order(order_id=1, tags=["x"])
+    assert caught.value.message == "Shopify refused orderUpdate: id: Order does not exist"
 
 
 @responses.activate
@@ -332,17 +339,3 @@ def test_a_restamped_scenario_dict_keeps_its_ids_and_is_readable(shopify_sandbox
     stored = shopify_sandbox.create_order(shop=SHOP, order=original, restamp=True)
     assert (stored["id"], stored["name"]) == (original["id"], original["name"])
     assert shopify_client.get_order(order_id=original["id"])["created_at"] == stored["created_at"]
-
-
-def test_remove_tags_keeps_the_other_tags(shopify_client, shopify_sandbox):
-    order = shopify_sandbox.create_order(
-        shop="demo-butik.myshopify.com", order="single_vat_25", fresh=True
-    )
-    gid = order["admin_graphql_api_id"]
-    shopify_client.add_tags(gid=gid, tags=["fortnox-error", "vip"])
-
-    shopify_client.remove_tags(gid=gid, tags=["FORTNOX-ERROR"])
-
-    tags = shopify_sandbox.shop("demo-butik.myshopify.com").orders[order["id"]]["tags"]
-    assert "fortnox-error" not in tags
-    assert "vip" in tags

@@ -8,11 +8,15 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.test import TestCase
+from django.utils import timezone
 
 from fortnox.client import FortnoxClient
 from shopify_app.sandbox.orders import load_scenario
 from syncs.models import SyncRun
 from syncs.replay import run_from_token
+from syncs.reporting import report_execute, report_replay
+from tests.plugins.shopify import SHOP
 from tests.shopify_app.conftest import fortnox_invoices, shop_order
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +191,49 @@ def test_success_with_a_warning_says_what_to_check_on_the_same_line(
         lines[2],
     ), lines[2]
     assert _tags(shopify_sandbox, order_with_note) == ["webshop", "fortnox-synced"]
+
+
+def test_a_repeated_write_back_writes_the_line_once_with_one_mutation(
+    shop_integration, shopify_sandbox, fortnox_sandbox, order_with_note, post_webhooks
+):
+    post_webhooks(shopify_sandbox.webhook_deliveries("orders/paid", order_with_note["id"]))
+    run = SyncRun.objects.get()
+    mutations_before = _order_updates(shopify_sandbox)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        report_replay(run=run)
+
+    run.refresh_from_db()
+    assert run.report_status == SyncRun.Report.DONE
+    assert len(_lines(shopify_sandbox, order_with_note)) == 3  # merchant's 2 + ours, once
+    assert _tags(shopify_sandbox, order_with_note) == ["webshop", "fortnox-synced"]
+    assert _order_updates(shopify_sandbox) == mutations_before + 1
+
+
+def test_a_throttled_write_back_is_retried_later_and_written_once(
+    shop_integration, shopify_sandbox, fortnox_sandbox, order_with_note, post_webhooks
+):
+    post_webhooks(shopify_sandbox.webhook_deliveries("orders/paid", order_with_note["id"]))
+    run = SyncRun.objects.get()
+    bucket = shopify_sandbox.shop(SHOP).bucket
+    bucket.available, rate = 0, bucket.restore_rate
+    bucket.restore_rate = 0  # Shopify answers THROTTLED until the bucket refills
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        report_replay(run=run)
+
+    run.refresh_from_db()
+    assert (run.report_status, run.report_attempts) == (SyncRun.Report.PENDING, 1)
+    assert "rate limit" in run.report_error
+    bucket.restore_rate, bucket.available = rate, bucket.maximum
+    SyncRun.objects.filter(pk=run.pk).update(report_next_at=timezone.now())
+
+    report_execute(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert (run.report_status, run.report_error) == (SyncRun.Report.DONE, "")
+    assert len(_lines(shopify_sandbox, order_with_note)) == 3
+
+
+def _order_updates(shopify_sandbox) -> int:
+    return sum(b"orderUpdate" in (call.request.body or b"") for call in shopify_sandbox.rsps.calls)
