@@ -7,7 +7,7 @@ from fortnox.documents import build_article, price_excluding_vat
 from fortnox.limits import clean_article_number
 from integrations.documents import Line, LineKind, SalesDocument
 from integrations.errors import ConnectorError
-from syncs.links import link_get, link_save
+from syncs.links import link_get, link_lock, link_save
 from syncs.mapping import mappings_apply
 from syncs.models import ExternalLink, Integration
 from syncs.runs import RunLog
@@ -59,14 +59,19 @@ def _resolve_line(
     integration: Integration, doc: SalesDocument, line: Line, client: FortnoxClient, log: RunLog
 ) -> str:
     key = article_key(integration, line)
-    if key and (number := link_get(integration, KIND, key)):
+    if not key:
+        return _when_missing(integration, doc, line, key, client, log)
+    if number := link_get(integration, KIND, key):
         return number
-    found = _lookup(integration, line, client) if key else None
-    if found:
-        number = found["ArticleNumber"]
-        log.info("article", f"Article {number} found in Fortnox for {line.description!r}")
-        return link_save(integration, KIND, key, number)
-    return _when_missing(integration, doc, line, key, client, log)
+    # One worker at a time per product: the next one finds the link the first one saved.
+    with link_lock(integration, KIND, key):
+        if number := link_get(integration, KIND, key):
+            return number
+        if found := _lookup(integration, line, client):
+            number = found["ArticleNumber"]
+            log.info("article", f"Article {number} found in Fortnox for {line.description!r}")
+            return link_save(integration, KIND, key, number)
+        return _when_missing(integration, doc, line, key, client, log)
 
 
 def _lookup(integration: Integration, line: Line, client: FortnoxClient) -> dict | None:
@@ -102,14 +107,40 @@ def _when_missing(integration, doc, line, key, client, log) -> str:
 
 def _create(integration, doc, line, key, client, log) -> str:
     payload = article_payload(integration, doc, line, log.warnings)
-    created = client.create_article(article=payload)
+    try:
+        created = client.create_article(article=payload)
+    except ConnectorError as error:
+        found = _taken_by_this_product(integration, line, payload, error, client)
+        if not found:
+            raise
+        number = found["ArticleNumber"]
+        log.info("article", f"Article {number} already existed in Fortnox; linked")
+        return link_save(integration, KIND, key, number) if key else number
     number = created["ArticleNumber"]
     for note in client.adjustments:
         log.warning("article", note)
+    # Linked before the price is set: a retry after a failed price must not make another.
+    if key:
+        number = link_save(integration, KIND, key, number)
     price = price_excluding_vat(line, doc.prices_include_vat)
     client.set_price(article_number=number, price=price)
     log.info("article", f"Article {number} created for {line.description!r} at {price}", payload)
-    return link_save(integration, KIND, key, number) if key else number
+    return number
+
+
+def _taken_by_this_product(integration, line, payload, error, client) -> dict | None:
+    """After Fortnox refused an article number we chose ("Artikelnummer ... används
+    redan"): the article holding it, if it is this product. Fortnox documents no code for
+    this refusal, so any 400 on a create with our own number is checked by looking the
+    number up; a number held by another product stays a failure."""
+    number = clean_article_number(payload.get("ArticleNumber") or "")
+    if not number or not error.permanent or error.status != 400:
+        return None
+    found = client.find_article(article_number=number)
+    if found and integration.article_match == Match.NAME:
+        wanted = str(payload.get("Description") or line.description).strip().lower()
+        return found if str(found.get("Description", "")).strip().lower() == wanted else None
+    return found
 
 
 def article_payload(

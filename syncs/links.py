@@ -3,8 +3,12 @@ idempotent."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import IntegrityError, transaction
 
+from integrations.locking import key_lock
 from syncs.models import ExternalLink, Integration
 
 
@@ -25,3 +29,14 @@ def link_save(integration: Integration, kind: str, source_id: str, number: str) 
     except IntegrityError:
         return link_get(integration, kind, source_id)
     return number
+
+
+@contextmanager
+def link_lock(integration: Integration, kind: str, name: str) -> Iterator[None]:
+    """Let one worker at a time find or create the Fortnox record named ``name``.
+
+    Inside: check the link table again, search Fortnox, create, save the link; a worker
+    that waited then finds the link (or the record) the one before it made. Hold it for
+    that one record only, never for a whole run."""
+    with key_lock(f"link:{integration.pk}:{kind}:{name}"):
+        yield

@@ -8,11 +8,17 @@ from integrations.documents import LineKind, SalesDocument
 from syncs.articles import article_key, article_payload
 from syncs.building import document_options, document_payload
 from syncs.connectors import get_source
-from syncs.customers import customer_link_key, customer_payload
+from syncs.customers import (
+    CustomerUnresolved,
+    customer_link_key,
+    customer_payload,
+    guest_customer,
+)
 from syncs.links import link_get
 from syncs.models import ExternalLink, Integration
 
 NEW_CUSTOMER = "(new customer)"
+NO_CUSTOMER = "(no guest customer set)"
 
 
 def default_integration(source_key: str) -> Integration:
@@ -28,10 +34,7 @@ def document_preview(
     integration = integration or default_integration(source_key)
     doc = connector.preview_document(payload=payload, integration=integration)
     warnings = list(doc.warnings)
-    customer_number = _linked(
-        integration, ExternalLink.Kind.CUSTOMER, customer_link_key(integration, doc)
-    )
-    customer = customer_payload(integration, doc, warnings)
+    customer, customer_number = _customer(integration, doc, warnings)
     articles, numbers = _articles(integration, doc, warnings)
     options = document_options(
         integration, doc, customer_number=customer_number or NEW_CUSTOMER, article_numbers=numbers
@@ -39,11 +42,24 @@ def document_preview(
     envelope = "Order" if options.document_type == "order" else "Invoice"
     return {
         "document_type": options.document_type,
-        "customer": {"Customer": customer},
+        "customer": {"Customer": customer} if customer is not None else {},
         "articles": [{"Article": article} for article in articles],
         "document": {envelope: document_payload(integration, doc, options, warnings)},
         "warnings": warnings,
     }
+
+
+def _customer(integration: Integration, doc: SalesDocument, warnings: list[str]):
+    """The customer that would be created (None when an existing one is used) and the
+    number the document would carry, decided as ``customer_resolve`` decides."""
+    try:
+        if number := guest_customer(integration, doc):
+            return None, number  # the operator's guest customer
+    except CustomerUnresolved as error:
+        warnings.append(error.message)
+        return None, NO_CUSTOMER
+    linked = _linked(integration, ExternalLink.Kind.CUSTOMER, customer_link_key(integration, doc))
+    return customer_payload(integration, doc, warnings), linked
 
 
 def _linked(integration: Integration, kind: str, key: str) -> str:
