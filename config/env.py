@@ -82,3 +82,18 @@ def number(name: str, default: float) -> float:
         return float(raw) if raw else default
     except ValueError:
         raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
+
+
+def proxy_header(name: str, default: str) -> tuple[str, str] | None:
+    """A ``Header-Name=value`` pair as Django's SECURE_PROXY_SSL_HEADER wants it
+    (``("HTTP_HEADER_NAME", "value")``), or None for ``none``. Empty means the default."""
+    raw = text(name) or default
+    if raw.lower() in {"", "none", "off"}:
+        return None
+    header, _, value = raw.partition("=")
+    header, value = header.strip(), value.strip()
+    if not header or not value or not header.replace("-", "").isalnum() or not header.isascii():
+        raise ConfigurationError(
+            f"{name} must be Header-Name=value (e.g. X-Forwarded-Proto=https) or none, got {raw!r}"
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value

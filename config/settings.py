@@ -26,6 +26,8 @@ FIELD_ENCRYPTION_KEYS = env.csv("FIELD_ENCRYPTION_KEY") or (
     [DEV_FIELD_ENCRYPTION_KEY] if DEBUG else []
 )
 SANDBOX_ENABLED = env.flag("SANDBOX_ENABLED", default=DEBUG)
+# Shopify webhook bodies larger than this are refused (413) before they are read.
+WEBHOOK_MAX_BYTES = env.integer("WEBHOOK_MAX_BYTES", default=1024 * 1024)
 REDIS_URL = env.text("REDIS_URL")
 
 DATABASES = {
@@ -109,6 +111,11 @@ HTTP_USER_AGENT = "fortnox-bridge/0.1 (+https://github.com/fortnox-bridge)"
 
 def _production_problems() -> list[str]:
     problems = []
+    if SANDBOX_ENABLED:
+        problems.append(
+            "SANDBOX_ENABLED is on, which is refused when DEBUG is off (the fake Fortnox,"
+            " Shopify and HubSpot would answer for the real ones)"
+        )
     if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY:
         problems.append("SECRET_KEY is not set (required when DEBUG is off)")
     if not FIELD_ENCRYPTION_KEYS or DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS:
@@ -212,10 +219,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = PUBLIC_BASE_URL.startswith("https://")
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# --- HTTPS -------------------------------------------------------------------------------
+# With DEBUG off and an https PUBLIC_BASE_URL: redirect http to https (not /healthz, which
+# load balancers probe over plain http), HSTS, and cookies sent over https only.
+_https = not DEBUG and PUBLIC_BASE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", default=_https)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", default=31_536_000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_https)
+SECURE_HSTS_PRELOAD = env.flag("SECURE_HSTS_PRELOAD", default=_https)
+SESSION_COOKIE_SECURE = env.flag("SESSION_COOKIE_SECURE", default=_https)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The header a TLS-terminating proxy sets to say the request came over https. Only trust
+# it when the proxy always sets it (and strips it from what clients send).
+SECURE_PROXY_SSL_HEADER = env.proxy_header(
+    "SECURE_PROXY_SSL_HEADER", "none" if DEBUG else "X-Forwarded-Proto=https"
+)
+# Django refuses a larger request body before the webhook receiver sees it (400); keep its
+# limit above the receiver's own so an oversized delivery gets the receiver's 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, WEBHOOK_MAX_BYTES)
 CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL] if PUBLIC_BASE_URL else []
 
 if REDIS_URL:
