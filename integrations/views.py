@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -11,6 +12,9 @@ from integrations.errors import ConnectorError
 from integrations.oauth import OAuthError, OAuthProvider
 
 log = logging.getLogger(__name__)
+# What an authorisation code can look like: printable ASCII, no spaces, of a sane length.
+# Anything else is refused without spending a token request on it.
+AUTHORISATION_CODE = re.compile(r"[\x21-\x7e]{1,1024}")
 
 
 def _database_ok() -> bool:
@@ -58,7 +62,13 @@ def oauth_problem(request, *, provider: str, message: str, status: int = 400) ->
 
 def oauth_callback(request, *, provider: OAuthProvider, redirect_uri: str) -> HttpResponse:
     """Where every provider's authorisation ends: check the state and the provider's own
-    signature, trade the code for tokens, then hand them to the provider's hook."""
+    signature, trade the code for tokens, then hand them to the provider's hook.
+
+    Every refusal is a page with one sentence and a 4xx; only an unreachable provider
+    (a transient error) is a 503."""
+    if any(len(values) > 1 for _, values in request.GET.lists()):
+        message = f"This {provider.label} sign-in link was altered. Start connecting again."
+        return oauth_problem(request, provider=provider.label, message=message)
     try:
         state = provider.complete(request, state=request.GET.get("state"))
         provider.check_callback(request, state=state)
@@ -74,6 +84,9 @@ def oauth_callback(request, *, provider: OAuthProvider, redirect_uri: str) -> Ht
     code = request.GET.get("code")
     if not code:
         message = f"{provider.label} did not send an authorisation code. Start again."
+        return oauth_problem(request, provider=provider.label, message=message)
+    if not AUTHORISATION_CODE.fullmatch(code):
+        message = f"That is not an authorisation code from {provider.label}. Start again."
         return oauth_problem(request, provider=provider.label, message=message)
     try:
         tokens = provider.exchange_code(

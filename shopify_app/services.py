@@ -15,7 +15,7 @@ from integrations.oauth import fresh_access_token
 from shopify_app.client import ShopifyClient
 from shopify_app.oauth import PROVIDER, ShopifyOAuth
 from syncs.connectors import Outcome
-from syncs.models import InboundEvent, Integration, SyncRun, SyncRunLog
+from syncs.models import ExternalLink, InboundEvent, Integration, SyncRun, SyncRunLog
 
 log = logging.getLogger(__name__)
 SYNCED_TAG, ERROR_TAG = "fortnox-synced", "fortnox-error"
@@ -125,11 +125,12 @@ def shop_redact(*, shop: str, keep_event_id: int | None = None) -> None:
 
 
 def customer_redact(*, shop: str, customer: dict, order_ids: list[str]) -> int:
-    """Remove one customer's personal data from stored webhook bodies and run logs.
-    Returns how many stored rows were changed."""
+    """Remove one customer's personal data from stored webhook bodies, run logs and the
+    link table. Returns how many stored rows were changed or deleted."""
+    customer = customer if isinstance(customer, dict) else {}
     customer_id = str(customer.get("id") or "")
-    email = (customer.get("email") or "").lower()
-    orders = {str(o) for o in order_ids}
+    email = str(customer.get("email") or "").lower()
+    orders = {str(o) for o in order_ids} if isinstance(order_ids, list) else set()
     changed, found = _scrub_events(shop, customer_id, email, orders, [customer_id, email, *orders])
     # Shopify may list none of the orders; the customer's own events name them, and events
     # that mention only the order (a refund, say) hold the same order's data.
@@ -144,7 +145,27 @@ def customer_redact(*, shop: str, customer: dict, order_ids: list[str]) -> int:
         .exclude(excerpt="")
         .update(excerpt="[redacted at the customer's request]")
     )
-    return changed
+    return changed + _unlink_customer(shop, customer_id, email, orders)
+
+
+def _unlink_customer(shop: str, customer_id: str, email: str, orders: set[str]) -> int:
+    """Delete the customer's rows in the link table. Their keys are those of
+    ``syncs.customers.customer_link_key``: the Shopify customer id, ``email:<address>`` for
+    a buyer matched by e-mail, ``guest:shopify:sale:<order>`` for a guest's own customer
+    (the Fortnox customer itself stays: it is bookkeeping)."""
+    keys = {customer_id, customer_gid(customer_id)} if customer_id else set()
+    if email:
+        keys.add(f"{Integration.CustomerMatch.EMAIL.value}:{email}")
+    keys |= {f"guest:{PROVIDER}:sale:{order}" for order in orders if order}
+    if not keys:
+        return 0
+    deleted, _ = ExternalLink.objects.filter(
+        integration__source__provider=PROVIDER,
+        integration__source__account_id=shop,
+        kind=ExternalLink.Kind.CUSTOMER,
+        source_id__in=keys,
+    ).delete()
+    return deleted
 
 
 def _scrub_events(shop, customer_id, email, orders, needles) -> tuple[int, set[str]]:

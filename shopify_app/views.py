@@ -22,7 +22,13 @@ def _redirect_uri() -> str:
 @require_GET
 def install(request):
     """Shopify opens this when the merchant adds the app: check the shop and the
-    signature, then ask the merchant to grant access."""
+    signature, then ask the merchant to grant access. Every refusal is a 4xx page."""
+    if any(len(values) > 1 for _, values in request.GET.lists()):
+        return oauth_problem(
+            request,
+            provider="Shopify",
+            message="This install link was altered. Open the app from your Shopify admin.",
+        )
     shop = normalise_shop(request.GET.get("shop", ""))
     if not shop:
         return oauth_problem(

@@ -8,12 +8,18 @@ from django.views.decorators.http import require_http_methods
 from syncs.models import SyncRun
 from syncs.replay import run_from_token, run_replay
 
+MAX_TOKEN_LENGTH = 200  # a real token is a run id, a timestamp and a signature: about 50
+
 
 @require_http_methods(["GET", "POST"])
 def replay(request, token: str):
     """The replay link written into a source's notes. GET shows the run and a button;
     POST replays it (links are followed by previews and crawlers, so GET changes nothing),
-    then redirects back to GET, so reloading the page does not post again."""
+    then redirects back to GET, so reloading the page does not post again.
+
+    Any token that is not a live link is a 404 (410 when it expired), never an error."""
+    if len(token) > MAX_TOKEN_LENGTH:
+        return _page(request, None, "This replay link is not valid.", 404)
     try:
         run = run_from_token(token)
     except signing.SignatureExpired:

@@ -14,6 +14,7 @@ from django.conf import settings
 from integrations.models import Connection, ConnectionStatus
 from shopify_app.sandbox.webhooks import build_delivery, triggered_at
 from syncs.models import ExternalLink, InboundEvent, Integration, SyncRun, SyncRunLog
+from tests.factories import ExternalLinkFactory
 from tests.plugins.shopify import SHOP
 from tests.shopify_app.conftest import fortnox_invoices
 
@@ -222,3 +223,32 @@ def test_customers_redact_also_scrubs_events_that_name_only_her_order(
 
     stored = json.loads(InboundEvent.objects.get(topic="refunds/create").body)
     assert stored == {"id": 509562969, "order_id": anna["id"], "note": "[redacted]"}
+
+
+def test_customers_redact_removes_the_customers_keys_from_the_link_table(
+    two_customers_synced, shop_integration, post_webhooks
+):
+    anna, johan = two_customers_synced
+    customers = ExternalLink.objects.filter(kind=ExternalLink.Kind.CUSTOMER)
+    assert set(customers.values_list("source_id", flat=True)) == {
+        str(anna["customer"]["id"]),
+        str(johan["customer"]["id"]),
+    }
+    # Anna matched by e-mail, a guest's own customer per sale, and Anna's key in
+    # another shop (not this shop's to delete).
+    ExternalLinkFactory(integration=shop_integration, source_id=f"email:{ANNA[0]}")
+    ExternalLinkFactory(integration=shop_integration, source_id=f"guest:shopify:sale:{anna['id']}")
+    ExternalLinkFactory(integration=shop_integration, source_id=f"guest:shopify:sale:{johan['id']}")
+    elsewhere = ExternalLinkFactory(source_id=f"email:{ANNA[0]}")
+    kept = {
+        *ExternalLink.objects.exclude(kind=ExternalLink.Kind.CUSTOMER).values_list("pk", flat=True)
+    }
+
+    [response] = post_webhooks([_customer_redact(anna)])
+
+    assert response.status_code == 200
+    assert set(
+        customers.filter(integration=shop_integration).values_list("source_id", flat=True)
+    ) == {str(johan["customer"]["id"]), f"guest:shopify:sale:{johan['id']}"}
+    assert ExternalLink.objects.filter(pk=elsewhere.pk).exists()
+    assert kept <= set(ExternalLink.objects.values_list("pk", flat=True))

@@ -317,3 +317,265 @@ def test_order_skipped_while_the_integration_was_off_is_synced_on_its_next_event
     run = SyncRun.objects.get()
     assert (run.status, run.attempts) == (SyncRun.Status.SUCCEEDED, 2)
     assert list(fortnox_invoices(fortnox_sandbox)) == [run.document_number]
+
+
+# --- a delivery must be about the shop its headers name ---------------------------------
+OTHER_SHOP = "annan-butik.myshopify.com"
+
+
+def _with_headers_of(delivery: Delivery, shop: str) -> Delivery:
+    """A genuine delivery re-sent with another shop's headers: the HMAC covers the body
+    only, so the signature still holds."""
+    return Delivery({**delivery.headers, "X-Shopify-Shop-Domain": shop}, delivery.body)
+
+
+def _signed_delivery(body: bytes, **headers: str) -> Delivery:
+    return Delivery(
+        {
+            "X-Shopify-Topic": "orders/paid",
+            "X-Shopify-Hmac-Sha256": sign(body, "sandbox-secret"),
+            "X-Shopify-Shop-Domain": SHOP,
+            "X-Shopify-Webhook-Id": str(uuid.uuid4()),
+            **headers,
+        },
+        body,
+    )
+
+
+@pytest.mark.parametrize(
+    ("topic", "body"),
+    [
+        ("app/uninstalled", {"id": 1, "domain": OTHER_SHOP, "myshopify_domain": OTHER_SHOP}),
+        ("app/uninstalled", {"id": 1, "domain": "www.annan.se", "myshopify_domain": OTHER_SHOP}),
+        ("app/uninstalled", {"id": 1, "domain": OTHER_SHOP}),
+        ("shop/redact", {"shop_id": 1, "shop_domain": OTHER_SHOP}),
+        ("shop/redact", {"shop_id": 1, "shop_domain": None}),
+        ("customers/redact", {"shop_domain": f"HTTPS://{OTHER_SHOP.upper()}/", "customer": {}}),
+        ("customers/data_request", {"shop_domain": OTHER_SHOP, "customer": {"id": 1}}),
+        ("orders/paid", {"id": 1, "shop_domain": OTHER_SHOP}),
+    ],
+)
+def test_body_naming_another_shop_than_the_header_is_refused_with_401_and_nothing_changes(
+    topic, body, shop_integration, post_webhooks
+):
+    delivery = _signed_delivery(json.dumps(body).encode(), **{"X-Shopify-Topic": topic})
+
+    [response] = post_webhooks([delivery])
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": "The body is about another shop than X-Shopify-Shop-Domain."
+    }
+    assert InboundEvent.objects.count() == 0
+    shop_integration.refresh_from_db()
+    assert shop_integration.enabled is True
+    assert shop_integration.source.status == "active"
+
+
+def test_uninstall_of_shop_a_resent_with_shop_cs_headers_does_not_uninstall_c(
+    shop_integration, shopify_sandbox, post_webhooks
+):
+    shopify_sandbox.add_shop(domain=OTHER_SHOP)
+    [genuine] = shopify_sandbox.webhook_deliveries("app/uninstalled", shop=OTHER_SHOP)
+
+    [response] = post_webhooks([_with_headers_of(genuine, SHOP)])
+
+    assert response.status_code == 401
+    assert InboundEvent.objects.count() == 0
+    shop_integration.source.refresh_from_db()
+    assert shop_integration.source.status == "active"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"id": 1, "domain": SHOP, "myshopify_domain": SHOP},
+        {"id": 1, "domain": "www.demo-butik.se", "myshopify_domain": SHOP},
+        {"shop_id": 1, "shop_domain": f"https://{SHOP.upper()}"},
+    ],
+)
+def test_body_naming_the_headers_shop_is_accepted(body, post_webhooks):
+    topic = "shop/redact" if "shop_domain" in body else "app/uninstalled"
+
+    [response] = post_webhooks(
+        [_signed_delivery(json.dumps(body).encode(), **{"X-Shopify-Topic": topic})]
+    )
+
+    assert response.status_code == 200
+    assert InboundEvent.objects.get().account_id == SHOP
+
+
+def test_order_of_shop_a_resent_with_shop_cs_headers_makes_no_document_in_c(
+    shop_integration, shopify_sandbox, fortnox_sandbox, post_webhooks
+):
+    """Order events are acted on only after re-reading the order from the header's shop,
+    where shop A's order does not exist."""
+    shopify_sandbox.add_shop(domain=OTHER_SHOP, currency="SEK")
+    order = shopify_sandbox.create_order(
+        shop=OTHER_SHOP, order=load_scenario("single_vat_25"), fresh=True
+    )
+    shopify_sandbox.mark_paid(shop=OTHER_SHOP, order_id=order["id"])
+    [genuine] = shopify_sandbox.webhook_deliveries("orders/paid", order["id"])
+    assert genuine.headers["X-Shopify-Shop-Domain"] == OTHER_SHOP
+
+    [response] = post_webhooks([_with_headers_of(genuine, SHOP)])
+
+    assert response.status_code == 200  # signed by Shopify; the re-read decides
+    run = SyncRun.objects.get()
+    assert run.integration == shop_integration
+    assert run.status in (SyncRun.Status.FAILED, SyncRun.Status.SKIPPED)
+    assert str(order["id"]) in run.error_message
+    assert run.error_message.endswith(".")
+    assert fortnox_invoices(fortnox_sandbox) == {}
+    assert shopify_sandbox.shop(OTHER_SHOP).orders[order["id"]]["note"] is None
+
+
+# --- malformed deliveries: a 4xx with a sentence, never a 5xx, nothing stored ------------
+@pytest.mark.parametrize(
+    "signature",
+    ["ÅÄÖ-not-ascii", "not base64 at all", "A" * 44, "=" * 44, "", " ", "Y3S0Ocgd\x00"],
+)
+def test_signature_header_that_is_not_a_base64_digest_is_refused_with_401(signature, post_webhooks):
+    delivery = _signed_delivery(b'{"id": 1}')
+    delivery.headers["X-Shopify-Hmac-Sha256"] = signature
+
+    [response] = post_webhooks([delivery])
+
+    assert response.status_code in (400, 401)  # 400 when the header is missing (blank)
+    assert InboundEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b'{"id": 1, "note": "a\x00b"}', id="raw-nul"),
+        pytest.param(b'{"id": 1, "note": "a\\u0000b"}', id="escaped-nul"),
+        pytest.param(b'{"id": 1, "note": "\\ud800"}', id="lone-surrogate"),
+        pytest.param(b'{"id": 1, "note": "\xff\xfe"}', id="invalid-utf8"),
+        pytest.param('{"id": 1}'.encode("utf-16"), id="utf16"),
+        pytest.param(b"[" * 50_000 + b"]" * 50_000, id="nested-50000"),
+        pytest.param(b'{"a":' * 100 + b"1" + b"}" * 100, id="nested-100"),
+        pytest.param(b"", id="empty"),
+    ],
+)
+def test_signed_body_that_is_not_storable_json_is_refused_with_400(body, post_webhooks):
+    [response] = post_webhooks([_signed_delivery(body)])
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "The body is not valid JSON."}
+    assert InboundEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "error"),
+    [
+        ("X-Shopify-Topic", "orders/" + "x" * 100, "X-Shopify-Topic is too long."),
+        ("X-Shopify-Webhook-Id", "d" * 256, "X-Shopify-Webhook-Id is too long."),
+        ("X-Shopify-Event-Id", "e" * 256, "X-Shopify-Event-Id is too long."),
+        (
+            "X-Shopify-Shop-Domain",
+            "a" * 250 + ".myshopify.com",
+            "X-Shopify-Shop-Domain is too long.",
+        ),
+        (
+            "X-Shopify-Shop-Domain",
+            "evil.example.com",
+            "X-Shopify-Shop-Domain is not a myshopify.com store address.",
+        ),
+        (
+            "X-Shopify-Topic",
+            "orders/paid\x00",
+            "X-Shopify-Topic holds characters a header cannot have.",
+        ),
+        (
+            "X-Shopify-Webhook-Id",
+            "lév",
+            "X-Shopify-Webhook-Id holds characters a header cannot have.",
+        ),
+    ],
+)
+def test_header_that_does_not_fit_its_column_is_refused_with_400(
+    header, value, error, post_webhooks
+):
+    delivery = _signed_delivery(b'{"id": 1}')
+    delivery.headers[header] = value
+
+    [response] = post_webhooks([delivery])
+
+    assert (response.status_code, response.json()) == (400, {"error": error})
+    assert InboundEvent.objects.count() == 0
+
+
+def test_body_over_the_size_limit_is_refused_with_413_before_it_is_read(
+    client, settings, monkeypatch
+):
+    settings.WEBHOOK_MAX_BYTES = 1000
+    body = json.dumps({"id": 1, "note": "x" * 2000}).encode()
+    read = []
+    monkeypatch.setattr(
+        "django.core.handlers.wsgi.LimitedStream.read",
+        lambda self, *args: read.append(args) or b"",
+    )
+
+    response = client.post(
+        WEBHOOK_PATH,
+        data=body,
+        content_type="application/json",
+        headers=_signed_delivery(body).headers,
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {"error": "The body is too large."}
+    assert read == []
+    assert InboundEvent.objects.count() == 0
+
+
+def test_body_longer_than_the_limit_is_refused_even_when_content_length_says_less(client, settings):
+    settings.WEBHOOK_MAX_BYTES = 1000
+    body = json.dumps({"id": 1, "note": "x" * 2000}).encode()
+
+    response = client.post(
+        WEBHOOK_PATH,
+        data=body,
+        content_type="application/json",
+        headers=_signed_delivery(body).headers,
+        CONTENT_LENGTH="999",
+    )
+
+    # Django reads no more than Content-Length, so the signature no longer matches.
+    assert response.status_code in (401, 413)
+    assert InboundEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("length", ["abc", "-5", "1e3"])
+def test_content_length_that_is_not_a_number_is_refused_with_400(length, client):
+    body = b'{"id": 1}'
+
+    response = client.post(
+        WEBHOOK_PATH,
+        data=body,
+        content_type="application/json",
+        headers=_signed_delivery(body).headers,
+        CONTENT_LENGTH=length,
+    )
+
+    assert response.status_code == 400
+    assert InboundEvent.objects.count() == 0
+
+
+def test_webhook_max_bytes_default_is_one_mebibyte():
+    from django.conf import settings
+
+    assert settings.WEBHOOK_MAX_BYTES == 1024 * 1024
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= settings.WEBHOOK_MAX_BYTES
+
+
+@pytest.mark.parametrize("body", [b"[]", b'"text"', b"1", b"null"])
+def test_signed_json_that_is_not_an_object_is_refused_with_400(body, post_webhooks):
+    [response] = post_webhooks([_signed_delivery(body)])
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "The body is not a JSON object."},
+    )
+    assert InboundEvent.objects.count() == 0
