@@ -109,9 +109,7 @@ def test_orders_older_than_60_days_need_read_all_orders(shopify_sandbox, shopify
     assert "read_all_orders" in caught.value.message
 
 
-def test_update_order_sets_note_tags_and_metafield_in_one_mutation(
-    shopify_sandbox, shopify_client
-):
+def test_update_order_sets_note_tags_and_metafield_in_one_mutation(shopify_sandbox, shopify_client):
     stored = shopify_sandbox.create_order(shop=SHOP, order="single_vat_25")
     shopify_sandbox.shop(SHOP).orders[stored["id"]]["tags"] = "vip"
     sent_before = len(shopify_sandbox.rsps.calls)
