@@ -11,14 +11,11 @@ headers would otherwise act on the wrong shop.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from integrations.inbound import Refused, check_header, check_length, parse_json
 from shopify_app.oauth import PROVIDER, client_secrets
 from shopify_app.signatures import normalise_shop, verify_webhook
 from syncs.events import event_record
@@ -41,19 +38,10 @@ KEPT_HEADERS = (
 # delivery_id and account_id 255), and 255 for the others kept in ``headers``.
 HEADER_MAX_LENGTH = {"X-Shopify-Topic": 100}
 DEFAULT_HEADER_MAX_LENGTH = 255
-# Deeper JSON than this is no Shopify resource; refusing it keeps every later json.loads
-# of the stored body far from Python's recursion limit.
-MAX_DEPTH = 64
 # Body keys that name a shop (app/uninstalled: the Shop resource; shop/redact and
 # customers/*: shop_domain). A value must be the header's shop; ``domain`` may instead be
 # the shop's own custom domain when ``myshopify_domain`` says which shop it is.
 SHOP_KEYS = ("myshopify_domain", "shop_domain", "domain")
-
-
-class Refused(Exception):
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def _problem(message: str, status: int) -> JsonResponse:
@@ -80,85 +68,23 @@ def receive(request):
 
 def _verified(request) -> tuple[bytes, str]:
     """The raw body and the header's shop, or Refused saying what is wrong."""
-    _check_length(request.META.get("CONTENT_LENGTH"))
+    check_length(request)
     missing = [name for name in REQUIRED if not request.headers.get(name, "").strip()]
     if missing:
         raise Refused(f"missing header(s): {', '.join(missing)}")
-    _check_headers(request.headers)
+    for name in KEPT_HEADERS:
+        max_length = HEADER_MAX_LENGTH.get(name, DEFAULT_HEADER_MAX_LENGTH)
+        check_header(name, request.headers.get(name), max_length=max_length)
     shop = normalise_shop(request.headers["X-Shopify-Shop-Domain"])
     if not shop:
         raise Refused("X-Shopify-Shop-Domain is not a myshopify.com store address.")
     body = request.body
-    if len(body) > settings.WEBHOOK_MAX_BYTES:
-        raise Refused("The body is too large.", 413)
     if not verify_webhook(body, request.headers["X-Shopify-Hmac-Sha256"], client_secrets()):
         raise Refused("invalid HMAC signature", 401)
-    payload = _parse(body)
+    payload = parse_json(body)  # every Shopify webhook body is an object
     if _names_another_shop(payload, shop):
         raise Refused("The body is about another shop than X-Shopify-Shop-Domain.", 401)
     return body, shop
-
-
-def _check_length(declared: str | None) -> None:
-    """Refuse an oversized body before it is read (Content-Length is what Django reads)."""
-    try:
-        length = int(declared or 0)
-    except ValueError:
-        raise Refused("Content-Length is not a number.") from None
-    if length < 0:
-        raise Refused("Content-Length is not a number.")
-    if length > settings.WEBHOOK_MAX_BYTES:
-        raise Refused("The body is too large.", 413)
-
-
-def _check_headers(headers) -> None:
-    for name in KEPT_HEADERS:
-        value = headers.get(name)
-        if value is None:
-            continue
-        if not (value.isascii() and value.isprintable()):
-            raise Refused(f"{name} holds characters a header cannot have.")
-        if len(value.strip()) > HEADER_MAX_LENGTH.get(name, DEFAULT_HEADER_MAX_LENGTH):
-            raise Refused(f"{name} is too long.")
-
-
-def _parse(body: bytes) -> dict:
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise Refused("The body is not valid JSON.") from None  # no work in it
-    if not _storable(payload):
-        raise Refused("The body is not valid JSON.")
-    if not isinstance(payload, dict):
-        raise Refused("The body is not a JSON object.")  # every Shopify webhook body is one
-    return payload
-
-
-def _storable(payload: Any) -> bool:
-    """No deeper than MAX_DEPTH, and no text a database column cannot hold (NUL, lone
-    surrogates from ``\\ud800`` escapes). Iterative: the depth is what is being checked."""
-    pending = [(payload, 1)]
-    while pending:
-        value, depth = pending.pop()
-        if isinstance(value, str):
-            if not _text_ok(value):
-                return False
-        elif isinstance(value, dict | list):
-            if depth > MAX_DEPTH:
-                return False
-            items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-            pending.extend((item, depth + 1) for item in items)
-    return True
-
-
-def _text_ok(text: str) -> bool:
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _names_another_shop(payload: dict, shop: str) -> bool:
