@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -242,6 +242,25 @@ class ShopifyClient:
             if not connection["pageInfo"]["hasNextPage"]:
                 return found
             after = connection["pageInfo"]["endCursor"]
+
+    def iter_orders(self, *, query: str, page_size: int = 100) -> Iterator[dict]:
+        """Orders matching a search ``query`` (``created_at:>=2026-01-01``), oldest first,
+        one page in memory at a time: ``{id, name, created_at, cancelled_at,
+        financial_status, fulfillment_status}`` each, in the REST spelling."""
+        after = None
+        while True:
+            variables = {"first": page_size, "after": after, "query": query}
+            connection = self.graphql(gql.BACKFILL_ORDERS_QUERY, variables)["orders"]
+            for node in connection["nodes"]:
+                yield gql.order_summary_to_rest(node)
+            if not connection["pageInfo"]["hasNextPage"]:
+                return
+            after = connection["pageInfo"]["endCursor"]
+
+    def count_orders(self, *, query: str) -> int:
+        """How many orders match ``query`` (``ordersCount``, uncapped)."""
+        data = self.graphql(gql.ORDERS_COUNT_QUERY, {"query": query})
+        return int((data.get("ordersCount") or {}).get("count") or 0)
 
     def get_customer(self, *, customer_id: int | str) -> dict:
         node = self.graphql(gql.CUSTOMER_QUERY, {"id": gql.gid("Customer", customer_id)})

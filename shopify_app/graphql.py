@@ -103,6 +103,20 @@ ORDERS_QUERY = """query GetOrders($first: Int!, $after: String, $query: String) 
   }
 }"""
 
+# Backfill lists what deciding needs (the trigger, cancelled), oldest first; each order that
+# meets the trigger is then read in full by the engine.
+BACKFILL_ORDERS_QUERY = """query BackfillOrders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id legacyResourceId name createdAt cancelledAt
+            displayFinancialStatus displayFulfillmentStatus }
+  }
+}"""
+
+ORDERS_COUNT_QUERY = """query CountOrders($query: String) {
+  ordersCount(query: $query, limit: null) { count precision }
+}"""
+
 CUSTOMER_QUERY = f"""query GetCustomer($id: ID!) {{
   customer(id: $id) {{ {CUSTOMER_FIELDS} createdAt updatedAt }}
 }}"""
@@ -114,6 +128,8 @@ PRODUCT_QUERY = """query GetProduct($id: ID!) {
       id legacyResourceId title sku barcode price compareAtPrice taxable inventoryQuantity } }
   }
 }"""
+
+SHOP_TAXES_QUERY = """query ShopTaxes { shop { taxesIncluded } }"""
 
 ORDER_UPDATE_MUTATION = """mutation UpdateOrder($input: OrderInput!) {
   orderUpdate(input: $input) {
@@ -487,6 +503,18 @@ def order_node_to_rest(node: dict, *, tz: str | None = None) -> dict:
         }
     )
     return rest
+
+
+def order_summary_to_rest(node: dict) -> dict:
+    """A node of ``BACKFILL_ORDERS_QUERY`` with the REST order's names and values."""
+    return {
+        "id": int(node["legacyResourceId"]),
+        "name": node.get("name"),
+        "created_at": node.get("createdAt"),
+        "cancelled_at": node.get("cancelledAt"),
+        "financial_status": _lower(node.get("displayFinancialStatus")),
+        "fulfillment_status": FULFILLMENT_STATUS.get(node.get("displayFulfillmentStatus") or ""),
+    }
 
 
 def variant_to_rest(node: dict, product_id: int) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,8 +213,11 @@ class UnknownField(LookupError):
 class Connection:
     """A list served Relay-style: ``first``/``after`` pick a page, cursors are positions."""
 
-    def __init__(self, items: list[Any]) -> None:
+    def __init__(self, items: list[Any], render: Callable[[Any], Any] | None = None) -> None:
         self.items = items
+        # Renders an item when its page is served: a shop with 10 000 orders renders one
+        # page per request, not every order.
+        self.render = render
 
     def page(self, args: dict[str, Any], *, unbounded: bool = False) -> dict[str, Any]:
         """One page; ``unbounded`` (bulk operations) returns everything after ``after``."""
@@ -225,7 +229,9 @@ class Connection:
             raise ValueError("you must provide one of first or last")
         elif not 0 < size <= 250:
             raise ValueError("The 'first' argument must be between 1 and 250")
-        window = list(enumerate(self.items))[start : start + size]
+        window = list(enumerate(self.items[start : start + size], start=start))
+        if self.render is not None:
+            window = [(index, self.render(item)) for index, item in window]
         return {
             "nodes": [item for _, item in window],
             "edges": [{"cursor": str(index), "node": item} for index, item in window],

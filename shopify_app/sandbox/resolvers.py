@@ -91,6 +91,7 @@ def shop(ctx: Context, args: dict) -> dict:
         "myshopifyDomain": ctx.shop.domain,
         "ianaTimezone": ctx.shop.timezone,
         "currencyCode": ctx.shop.currency,
+        "taxesIncluded": ctx.shop.taxes_included,
         "plan": {"displayName": ctx.shop.plan},
     }
 
@@ -133,7 +134,16 @@ def orders(ctx: Context, args: dict) -> Connection:
     found.sort(key=(lambda r: _epoch(r.get(key))) if key else (lambda r: r["id"]))
     if args.get("reverse"):
         found.reverse()
-    return Connection([render.order(r) for r in found])
+    return Connection(found, render.order)
+
+
+def orders_count(ctx: Context, args: dict) -> dict:
+    """ordersCount: capped at ``limit`` (10 000 unless given; null means uncapped)."""
+    count = len(orders(ctx, {"query": args.get("query")}).items)
+    limit = args.get("limit", 10000)
+    if limit is not None and count > limit:
+        return {"count": limit, "precision": "AT_LEAST"}
+    return {"count": count, "precision": "EXACT"}
 
 
 def customer(ctx: Context, args: dict) -> dict | None:

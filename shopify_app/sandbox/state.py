@@ -63,6 +63,8 @@ class Shop:
     products: dict[int, dict] = field(default_factory=dict)
     bulk_operations: list[dict] = field(default_factory=list)
     next_order_number: int = 1001
+    # Whether product prices include VAT (GraphQL ``shop.taxesIncluded``): Swedish shops do.
+    taxes_included: bool = True
 
     @property
     def handle(self) -> str:
