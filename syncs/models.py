@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from integrations.models import Connection, Provider
 
@@ -11,45 +12,45 @@ class Integration(models.Model):
     the settings that decide what its sales become in Fortnox."""
 
     class DocumentType(models.TextChoices):
-        INVOICE = "invoice", "Draft invoice"
-        ORDER = "order", "Draft order"
+        INVOICE = "invoice", _("Draft invoice")
+        ORDER = "order", _("Draft order")
 
     class AfterCreate(models.TextChoices):
-        NOTHING = "nothing", "Nothing (leave it as a draft)"
-        BOOKKEEP = "bookkeep", "Bookkeep the invoice"
-        EMAIL = "email", "E-mail the invoice to the customer"
+        NOTHING = "nothing", _("Nothing (leave it as a draft)")
+        BOOKKEEP = "bookkeep", _("Bookkeep the invoice")
+        EMAIL = "email", _("E-mail the invoice to the customer")
 
     class CustomerMatch(models.TextChoices):
-        EMAIL = "email", "E-mail address"
-        ORGANISATION_NUMBER = "organisation_number", "Organisation number"
-        CUSTOMER_NUMBER = "customer_number", "Customer number from a source field"
+        EMAIL = "email", _("E-mail address")
+        ORGANISATION_NUMBER = "organisation_number", _("Organisation number")
+        CUSTOMER_NUMBER = "customer_number", _("Customer number from a source field")
 
     class CustomerNumbering(models.TextChoices):
-        FORTNOX = "fortnox", "Fortnox numbers new customers"
-        SOURCE = "source", "Take the number from a source field"
+        FORTNOX = "fortnox", _("Fortnox numbers new customers")
+        SOURCE = "source", _("Take the number from a source field")
 
     class ArticleMatch(models.TextChoices):
-        SKU = "sku", "SKU = article number"
-        NAME = "name", "Product name = article description"
-        LINKS = "links", "Only the table of direct links"
+        SKU = "sku", _("SKU = article number")
+        NAME = "name", _("Product name = article description")
+        LINKS = "links", _("Only the table of direct links")
 
     class MissingArticle(models.TextChoices):
-        HALT = "halt", "Halt the sync for review"
-        PLACEHOLDER = "placeholder", "Use the placeholder article"
-        CREATE = "create", "Create the article in Fortnox"
+        HALT = "halt", _("Halt the sync for review")
+        PLACEHOLDER = "placeholder", _("Use the placeholder article")
+        CREATE = "create", _("Create the article in Fortnox")
 
     class GuestCustomers(models.TextChoices):
-        PER_ORDER = "per_order", "A new customer for each order"
-        NAMED = "named", "One guest customer chosen by the operator"
+        PER_ORDER = "per_order", _("A new customer for each order")
+        NAMED = "named", _("One guest customer chosen by the operator")
 
     class Shipping(models.TextChoices):
-        ROW = "row", "A row with the shipping article"
-        FREIGHT = "freight", "Fortnox's Freight field"
+        ROW = "row", _("A row with the shipping article")
+        FREIGHT = "freight", _("Fortnox's Freight field")
 
     class PricesIncludeVat(models.TextChoices):
-        SOURCE = "source", "Follow the source"
-        INCLUDE = "include", "Always including VAT"
-        EXCLUDE = "exclude", "Always excluding VAT"
+        SOURCE = "source", _("Follow the source")
+        INCLUDE = "include", _("Always including VAT")
+        EXCLUDE = "exclude", _("Always excluding VAT")
 
     name = models.CharField(max_length=200, blank=True)
     source = models.OneToOneField(
@@ -141,9 +142,9 @@ class FieldMapping(models.Model):
     template such as ``Shopify {order.name}``."""
 
     class Kind(models.TextChoices):
-        PATH = "path", "Dotted path"
-        CONSTANT = "constant", "Constant"
-        TEMPLATE = "template", "Template"
+        PATH = "path", _("Dotted path")
+        CONSTANT = "constant", _("Constant")
+        TEMPLATE = "template", _("Template")
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="mappings")
     target = models.CharField(max_length=80, help_text="e.g. invoice.YourReference")
@@ -169,11 +170,11 @@ class ExternalLink(models.Model):
     creation idempotent and saves a lookup next time."""
 
     class Kind(models.TextChoices):
-        CUSTOMER = "customer", "Customer"
-        ARTICLE = "article", "Article"
-        INVOICE = "invoice", "Invoice"
-        ORDER = "order", "Order"
-        CREDIT = "credit", "Credit invoice"
+        CUSTOMER = "customer", _("Customer")
+        ARTICLE = "article", _("Article")
+        INVOICE = "invoice", _("Invoice")
+        ORDER = "order", _("Order")
+        CREDIT = "credit", _("Credit invoice")
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -213,11 +214,11 @@ class InboundEvent(models.Model):
     """A webhook delivery exactly as received, recorded before any work is done."""
 
     class State(models.TextChoices):
-        RECEIVED = "received", "Received"
-        PROCESSING = "processing", "Processing"
-        PROCESSED = "processed", "Processed"
-        IGNORED = "ignored", "Ignored"
-        FAILED = "failed", "Failed"
+        RECEIVED = "received", _("Received")
+        PROCESSING = "processing", _("Processing")
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored")
+        FAILED = "failed", _("Failed")
 
     provider = models.CharField(max_length=20, choices=Provider.choices)
     delivery_id = models.CharField(max_length=255)
@@ -256,18 +257,18 @@ class SyncRun(models.Model):
     sale, there is one run, and so at most one Fortnox document."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        SUCCEEDED_WITH_WARNING = "succeeded_with_warning", "Succeeded with warning"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped"
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        SUCCEEDED_WITH_WARNING = "succeeded_with_warning", _("Succeeded with warning")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
 
     class Report(models.TextChoices):
-        NONE = "", "Nothing to write back"
-        PENDING = "pending", "Pending"
-        DONE = "done", "Written back"
-        GAVE_UP = "gave_up", "Gave up"
+        NONE = "", _("Nothing to write back")
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Written back")
+        GAVE_UP = "gave_up", _("Gave up")
 
     DONE = (Status.SUCCEEDED, Status.SUCCEEDED_WITH_WARNING)
 
@@ -293,6 +294,10 @@ class SyncRun(models.Model):
         null=True, blank=True, help_text="When the run was last handed to the queue."
     )
     customer_number = models.CharField(max_length=50, blank=True)
+    total = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Fortnox's total."
+    )
+    currency = models.CharField(max_length=3, blank=True)
     report_status = models.CharField(
         "written back", max_length=10, choices=Report.choices, blank=True, default=Report.NONE
     )
@@ -324,9 +329,9 @@ class SyncRunLog(models.Model):
     """A step of a run; excerpts are sanitised before they are stored."""
 
     class Level(models.TextChoices):
-        INFO = "info", "Info"
-        WARNING = "warning", "Warning"
-        ERROR = "error", "Error"
+        INFO = "info", _("Info")
+        WARNING = "warning", _("Warning")
+        ERROR = "error", _("Error")
 
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="log")
     at = models.DateTimeField(auto_now_add=True)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from fortnox.client import FortnoxClient
 from fortnox.documents import document_kind as fortnox_document_kind
-from integrations.documents import SalesDocument
+from integrations.documents import SalesDocument, money
 from integrations.errors import ConnectorError
 from integrations.models import ConnectionStatus
 from syncs import usage
@@ -92,7 +92,9 @@ def document_sync(*, run: SyncRun, log_: RunLog) -> SyncResult:
         number = created["DocumentNumber"]
     link_save(integration, kind, doc.source_key, number)
     run.document_number, run.document_type = number, kind
-    run.save(update_fields=["document_number", "document_type"])
+    total = created.get("Total")
+    run.total, run.currency = (None if total is None else money(total)), created.get("Currency", "")
+    run.save(update_fields=["document_number", "document_type", "total", "currency"])
     _after_create(integration, register, number, client, log_)
     for difference in totals_differences(doc, created, source.label):
         log_.warning("verify", difference)
