@@ -80,7 +80,9 @@ SHOPIFY_CLIENT_ID = _client("SHOPIFY_CLIENT_ID", SANDBOX_CLIENT_ID)
 SHOPIFY_CLIENT_SECRET = _client("SHOPIFY_CLIENT_SECRET", SANDBOX_CLIENT_SECRET)
 # During a secret rotation Shopify may sign with the previous secret for up to an hour.
 SHOPIFY_PREVIOUS_CLIENT_SECRET = env.text("SHOPIFY_PREVIOUS_CLIENT_SECRET")
-SHOPIFY_SCOPES = env.csv("SHOPIFY_SCOPES", "read_orders,write_orders,read_customers,read_products")
+SHOPIFY_SCOPES = env.csv(
+    "SHOPIFY_SCOPES", "read_orders,write_orders,read_customers,write_customers,read_products"
+)
 SHOPIFY_API_VERSION = env.text("SHOPIFY_API_VERSION", "2026-07")
 # Where a shop's Admin API lives; {shop} is the myshopify domain.
 SHOPIFY_SHOP_URL = env.text(

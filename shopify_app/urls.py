@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shopify_app import views, webhooks
+from shopify_app import admin_link, views, webhooks
 
 app_name = "shopify"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("callback/", views.callback, name="callback"),
     path("setup/", views.setup, name="setup"),
     path("webhooks/", webhooks.receive, name="webhooks"),
+    path("replay/", admin_link.replay_order, name="replay"),
 ]

@@ -93,7 +93,7 @@ def test_signed_install_redirects_to_the_shops_authorize_page_with_a_state(clien
     assert len(state) >= 24
     assert query == {
         "client_id": settings.SHOPIFY_CLIENT_ID,
-        "scope": "read_orders,write_orders,read_customers,read_products",
+        "scope": ",".join(settings.SHOPIFY_SCOPES),
         "redirect_uri": CALLBACK,
         "state": state,
     }
@@ -160,7 +160,7 @@ def test_install_and_callback_store_the_encrypted_token_and_create_the_integrati
     issued = shopify_sandbox.access_tokens[connection.access_token]
     assert (issued["shop"], issued["expires_at"] is not None) == (SHOP, True)
     assert shopify_sandbox.refresh_tokens[connection.refresh_token]["shop"] == SHOP
-    assert connection.scopes == ["read_orders", "write_orders", "read_customers", "read_products"]
+    assert connection.scopes == list(settings.SHOPIFY_SCOPES)
     lifetime = connection.token_expires_at - timezone.now()
     assert timedelta(minutes=59) < lifetime <= timedelta(hours=1)
     assert connection.refresh_token_expires_at - timezone.now() > timedelta(days=89)
