@@ -82,6 +82,9 @@ class Line:
     product_id: str = ""
     variant_id: str = ""
     source_line_id: str = ""
+    # The source gave no rate: the Fortnox article's rate wins once the article is known
+    # (``vat_rate`` and ``vat_amount`` are then the fallback's).
+    vat_from_article: bool = False
 
     @property
     def amount(self) -> Decimal:
@@ -113,6 +116,12 @@ class SalesDocument:
     is_credit: bool = False
     credit_for: str = ""  # for a credit: the source id of the sale it credits
     warnings: tuple[str, ...] = ()
+    # "invoice" or "order" when the source decides the register (a HubSpot stage rule);
+    # "" follows the integration's document type.
+    document_type: str = ""
+    # The document's Remarks when the source has a better text than "<source> order <no>"
+    # (a HubSpot deal's whole name, which does not fit YourOrderNumber).
+    remarks: str = ""
     # The parsed source object(s) for field-mapping expressions: {"order": {...}, ...}.
     context: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 

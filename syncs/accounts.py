@@ -12,6 +12,7 @@ from django.db import transaction
 from integrations.models import Connection, ConnectionStatus
 from integrations.oauth import TokenSet, store_tokens
 from syncs.models import Integration
+from syncs.waiting import runs_resume
 
 MERCHANT_SESSION_KEY = "merchant_integrations"
 
@@ -25,12 +26,13 @@ def integration_install(
 ) -> Integration:
     """Store the source account's tokens and return its integration, created on first
     install. Installing again after an uninstall switches the integration back on, or the
-    account would stay silently unsynced."""
+    account would stay silently unsynced; runs that waited for the account are taken up."""
     with transaction.atomic():
         connection, _ = Connection.objects.select_for_update().get_or_create(
             provider=provider, account_id=account_id, defaults={"display_name": display_name}
         )
         reinstalled = connection.status == ConnectionStatus.DISCONNECTED
+        reconnected = connection.status != ConnectionStatus.ACTIVE
         store_tokens(connection, tokens)
         connection.save()
         integration, _ = Integration.objects.get_or_create(
@@ -39,6 +41,8 @@ def integration_install(
         if reinstalled and not integration.enabled:
             integration.enabled = True
             integration.save(update_fields=["enabled", "updated_at"])
+        if reconnected:
+            runs_resume(integration=integration)
     return integration
 
 

@@ -24,7 +24,13 @@ def prices_include_vat(integration: Integration, doc: SalesDocument) -> bool | N
 def document_kind(integration: Integration, doc: SalesDocument) -> str:
     if doc.is_credit:
         return ExternalLink.Kind.CREDIT
-    return integration.document_type
+    return doc.document_type or integration.document_type
+
+
+def document_register(integration: Integration, doc: SalesDocument) -> str:
+    """The Fortnox register the document goes to: a credit is an invoice; otherwise what
+    the source asked for, else the integration's document type."""
+    return "invoice" if doc.is_credit else doc.document_type or integration.document_type
 
 
 def document_options(
@@ -37,7 +43,7 @@ def document_options(
 ) -> DocumentOptions:
     label = get_source(doc.source).label
     return DocumentOptions(
-        document_type="invoice" if doc.is_credit else integration.document_type,
+        document_type=document_register(integration, doc),
         customer_number=customer_number,
         article_numbers=article_numbers,
         shipping=integration.shipping,

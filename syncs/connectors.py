@@ -25,6 +25,12 @@ class SyncSkipped(Exception):
     """The source object should not become a document (yet): not paid, cancelled, a test."""
 
 
+class SourceUnavailable(Exception):
+    """The source account cannot be read until the merchant connects it again (access
+    revoked, app uninstalled). The run is not failed or skipped: it waits, pending, and is
+    taken up again when the account is connected (``syncs.waiting``)."""
+
+
 @dataclass(frozen=True)
 class Work:
     """One run a recorded event asks for: an operation on one source object."""
@@ -47,6 +53,9 @@ class Outcome:
     replay_url: str
     customer_number: str = ""
     document_pdf: Callable[[], bytes] = field(default=lambda: b"", repr=False)
+    #: the Fortnox document as Fortnox has it (Total, TotalVAT, Currency...), loaded only
+    #: when called, for a source that shows the totals
+    document: Callable[[], dict] = field(default=lambda: {}, repr=False)
 
 
 class SourceConnector(Protocol):

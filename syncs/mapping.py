@@ -23,7 +23,7 @@ def mapping_context(doc: SalesDocument) -> dict[str, Any]:
 
 
 def default_remarks(doc: SalesDocument, source_label: str) -> str:
-    return f"{source_label} order {doc.number}"
+    return doc.remarks or f"{source_label} order {doc.number}"
 
 
 def mappings_apply(

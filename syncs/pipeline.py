@@ -22,13 +22,21 @@ from integrations.errors import ConnectorError
 from integrations.models import ConnectionStatus
 from syncs import usage
 from syncs.articles import articles_resolve
-from syncs.building import document_kind, document_options, document_payload, totals_differences
-from syncs.connectors import SyncSkipped, get_source
+from syncs.articlevat import vat_from_articles
+from syncs.building import (
+    document_kind,
+    document_options,
+    document_payload,
+    document_register,
+    totals_differences,
+)
+from syncs.connectors import SourceUnavailable, SyncSkipped, get_source
 from syncs.customers import customer_resolve
 from syncs.links import link_get, link_save
 from syncs.models import Integration, SyncRun
 from syncs.reporting import report_schedule
 from syncs.runs import RunLog, run_claim
+from syncs.waiting import run_wait
 
 log = logging.getLogger(__name__)
 Status = SyncRun.Status
@@ -59,7 +67,7 @@ def fortnox_client_for(integration: Integration) -> FortnoxClient:
 
 def fortnox_kind(doc: SalesDocument, integration: Integration) -> str:
     """The Fortnox register the document goes to: a credit is an invoice."""
-    return "invoice" if doc.is_credit else integration.document_type
+    return document_register(integration, doc)
 
 
 def document_sync(*, run: SyncRun, log_: RunLog) -> SyncResult:
@@ -88,7 +96,7 @@ def document_sync(*, run: SyncRun, log_: RunLog) -> SyncResult:
         log_.info("document", f"Found {kind} {number} made by an earlier attempt")
         created = client.get_document(kind=register, document_number=number)
     else:
-        created, customer_number = _create(integration, doc, client, log_)
+        created, customer_number, doc = _create(integration, doc, client, log_)
         number = created["DocumentNumber"]
     link_save(integration, kind, doc.source_key, number)
     run.document_number, run.document_type = number, kind
@@ -111,11 +119,12 @@ def _label(run: SyncRun, doc: SalesDocument) -> None:
 
 def _create(
     integration, doc: SalesDocument, client: FortnoxClient, log_: RunLog
-) -> tuple[dict, str]:
+) -> tuple[dict, str, SalesDocument]:
     for warning in doc.warnings:
         log_.warning("map", warning)
     customer_number = customer_resolve(integration=integration, doc=doc, client=client, log=log_)
     articles = articles_resolve(integration=integration, doc=doc, client=client, log=log_)
+    doc = vat_from_articles(doc=doc, article_numbers=articles, client=client, log=log_)
     credit_ref = ""
     if doc.is_credit:
         credit_ref = link_get(integration, integration.document_type, _sale_key(doc))
@@ -132,7 +141,7 @@ def _create(
         log_.warning("document", note)
     number = created["DocumentNumber"]
     log_.info("document", f"Fortnox {options.document_type} {number} created", payload)
-    return created, customer_number
+    return created, customer_number, doc
 
 
 def _sale_key(doc: SalesDocument) -> str:
@@ -173,6 +182,9 @@ def run_execute(*, run_id: int) -> SyncRun:
     except SyncSkipped as skipped:
         _finish(run, Status.SKIPPED, str(skipped))
         run_log.info("skip", str(skipped))
+        return run
+    except SourceUnavailable as waiting:
+        run_wait(run=run, log_=run_log, reason=str(waiting))
         return run
     except ConnectorError as error:
         _failed(run, run_log, error)
@@ -217,6 +229,13 @@ def _finish(run: SyncRun, status: str, message: str, *, document_number: str = "
         run.document_number = document_number
         fields.append("document_number")
     run.save(update_fields=fields)
+
+
+def document_read(run: SyncRun) -> dict:
+    """The run's Fortnox document as Fortnox has it now, for a source that shows it."""
+    kind = "invoice" if run.document_type == "credit" else run.document_type
+    client = fortnox_client_for(run.integration)
+    return client.get_document(kind=kind, document_number=run.document_number)
 
 
 def document_pdf(run: SyncRun) -> bytes:

@@ -74,7 +74,7 @@ def report_execute(*, run_id: int) -> SyncRun | None:
 
 
 def outcome_for(run: SyncRun) -> Outcome:
-    from syncs.pipeline import document_pdf
+    from syncs.pipeline import document_pdf, document_read
     from syncs.replay import replay_url
 
     return Outcome(
@@ -82,6 +82,7 @@ def outcome_for(run: SyncRun) -> Outcome:
         replay_url=replay_url(run),
         customer_number=run.customer_number,
         document_pdf=lambda: document_pdf(run),
+        document=lambda: document_read(run),
     )
 
 
