@@ -92,11 +92,19 @@ SHOPIFY_SHOP_URL = env.text(
 HUBSPOT_CLIENT_ID = _client("HUBSPOT_CLIENT_ID", SANDBOX_CLIENT_ID)
 HUBSPOT_CLIENT_SECRET = _client("HUBSPOT_CLIENT_SECRET", SANDBOX_CLIENT_SECRET)
 HUBSPOT_APP_ID = env.text("HUBSPOT_APP_ID", "1" if SANDBOX_ENABLED else "")
+# Every scope the connector uses: deals (read, and write the Fortnox number), line items,
+# companies and contacts (read; notes are written under the contacts scopes), pipelines
+# (crm.schemas.deals.read), the Fortnox-number property (crm.schemas.deals.write), file
+# uploads (files) and workflow-action callbacks (automation). Space-separated.
 HUBSPOT_SCOPES = env.text(
     "HUBSPOT_SCOPES",
     "oauth crm.objects.deals.read crm.objects.deals.write crm.objects.contacts.read "
-    "crm.objects.companies.read crm.objects.line_items.read files",
+    "crm.objects.contacts.write crm.objects.companies.read crm.objects.line_items.read "
+    "crm.schemas.deals.read crm.schemas.deals.write files automation",
 ).split()
+HUBSPOT_OPTIONAL_SCOPES = env.text("HUBSPOT_OPTIONAL_SCOPES").split()
+# The date-versioned API the OAuth token endpoint is called with (/oauth/2026-03/token).
+HUBSPOT_API_VERSION = env.text("HUBSPOT_API_VERSION", "2026-03")
 HUBSPOT_API_URL = env.url(
     "HUBSPOT_API_URL", f"{_sandbox}/hubspot" if _sandbox else "https://api.hubapi.com"
 )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("fortnox/", include("syncs.fortnox_urls")),
     path("syncs/", include("syncs.urls")),
     path("shopify/", include("shopify_app.urls")),
+    path("hubspot/", include("hubspot_app.urls")),
 ]
 
 if settings.SANDBOX_ENABLED:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import factory
 from django.utils import timezone
 
+from hubspot_app.models import HubSpotSettings
 from integrations.models import Connection, ConnectionStatus, Provider
 from shopify_app.models import ShopifySettings
 from syncs.models import (
@@ -115,3 +116,18 @@ class UsageMonthFactory(factory.django.DjangoModelFactory):
     integration = factory.SubFactory(IntegrationFactory)
     month = factory.LazyFunction(lambda: date.today().replace(day=1))
     documents = 1
+
+
+class PortalConnectionFactory(ConnectionFactory):
+    provider = Provider.HUBSPOT
+    account_id = factory.Sequence(lambda n: f"{24_690_000 + n}")
+    display_name = factory.LazyAttribute(lambda c: f"HubSpot portal {c.account_id}")
+
+
+class HubSpotSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HubSpotSettings
+
+    integration = factory.SubFactory(
+        IntegrationFactory, source=factory.SubFactory(PortalConnectionFactory)
+    )

@@ -7,7 +7,8 @@ the v3/v4 path and both reach the same handler (the reference's advice for the f
 Scopes (§1): ``crm.objects.<type>.read|write``; line items and products also accept the legacy
 ``e-commerce``; notes use the contacts scopes (the notes guide lists those); pipelines accept
 ``crm.schemas.deals.read`` or ``crm.objects.deals.read`` (the reference only remembers the
-first); files need ``files``; callback completion ``automation``.
+first); creating a property ``crm.schemas.<type>.write`` (as §1 names it for companies);
+files need ``files``; callback completion ``automation``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from hubspot_app.sandbox import (
     oauth,
     objects,
     pipelines,
+    properties,
     schema,
     tokens,
 )
@@ -40,6 +42,7 @@ _V = "|".join(re.escape(v) for v in VERSIONS)
 REWRITES = [
     (re.compile(rf"^/crm/objects/(?:{_V})/"), "/crm/v3/objects/"),
     (re.compile(rf"^/crm/pipelines/(?:{_V})/"), "/crm/v3/pipelines/"),
+    (re.compile(rf"^/crm/properties/(?:{_V})/"), "/crm/v3/properties/"),
     (re.compile(rf"^/crm/associations/(?:{_V})/"), "/crm/v4/associations/"),
     (re.compile(rf"^/oauth/(?:{_V})/"), "/oauth/v3/"),
     (re.compile(rf"^/files/(?:{_V})/"), "/files/v3/"),
@@ -118,6 +121,11 @@ ROUTES: list[tuple[str, re.Pattern, Callable, Callable | None, bool]] = [
     ("POST", rf"{PAIR}/batch/read$", associations_v4.batch_read, _objects(False, "from_type"),
      False),
     ("GET", rf"{PAIR}/labels$", associations_v4.labels, _objects(False, "from_type"), False),
+    ("POST", rf"^/crm/v3/properties/{TYPE}$", properties.create_property,
+     lambda req: [f"crm.schemas.{req.match['object_type']}.write"], False),
+    ("GET", rf"^/crm/v3/properties/{TYPE}/(?P<name>[^/]+)$", properties.get_property,
+     lambda req: [f"crm.schemas.{req.match['object_type']}.read",
+                  f"crm.schemas.{req.match['object_type']}.write"], False),
     ("POST", r"^/files/v3/files$", files.upload, _fixed("files"), False),
     ("GET", r"^/files/v3/files/(?P<file_id>\d+)$", files.get_file, _fixed("files"), False),
     ("GET", r"^/files/v3/files/(?P<file_id>\d+)/signed-url$", files.signed_url, _fixed("files"),

@@ -31,6 +31,7 @@ ALL_SCOPES = [
     "crm.objects.products.read",
     "crm.objects.products.write",
     "crm.schemas.deals.read",
+    "crm.schemas.deals.write",
     "files",
     "automation",
 ]

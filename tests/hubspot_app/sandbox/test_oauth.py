@@ -6,14 +6,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.conf import settings
 
 from tests.hubspot_app.sandbox.helpers import API, AUTHORIZE, CALLBACK, bearer
 from tests.plugins.hubspot import PORTAL_ID
 
-SCOPES = (
-    "oauth crm.objects.deals.read crm.objects.deals.write crm.objects.contacts.read "
-    "crm.objects.companies.read crm.objects.line_items.read files"
-)
+SCOPES = " ".join(settings.HUBSPOT_SCOPES)  # the app's required scopes
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 

@@ -1,0 +1,205 @@
+"""The HubSpot source connector, as the engine sees it through the registry.
+
+A deal becomes a document when it reaches a stage named by one of the integration's stage
+rules (pipeline, stage -> draft invoice or order). One run per deal and rule (its source
+id is ``<deal>:<pipeline>:<stage>``), so a deal moved out of the stage and back makes no
+second document; before acting the deal is read again and its current stage checked.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings as django_settings
+from django.urls import reverse
+
+from hubspot_app import services
+from hubspot_app.client import PROVIDER
+from hubspot_app.mappers import DealMappingError, DealMappingOptions, deal_to_document
+from hubspot_app.models import HubSpotSettings
+from hubspot_app.oauth import HubSpotOAuth
+from integrations.errors import ConnectorError, NeedsReauthorization
+from integrations.models import ConnectionStatus
+from syncs.connectors import SourceUnavailable, SyncSkipped, Work
+from syncs.models import InboundEvent, Integration
+
+log = logging.getLogger(__name__)
+DOCUMENT = "document"
+DEAL_TYPE_ID = "0-3"  # generic ``object.*`` subscriptions name the type by id (§2)
+
+
+def settings_for(integration: Integration | None) -> HubSpotSettings:
+    """The portal's settings; the defaults while none are saved (a preview, a new portal)."""
+    if integration is not None and integration.pk:
+        try:
+            return integration.hubspot_settings
+        except HubSpotSettings.DoesNotExist:
+            pass
+    return HubSpotSettings()
+
+
+def mapping_options(integration: Integration | None, rule: dict | None) -> DealMappingOptions:
+    """The mapper's options from the HubSpot settings and the integration's: a forced VAT
+    basis on the integration wins over the HubSpot setting, and a line item needs a SKU
+    when articles are matched by SKU."""
+    integration = integration or Integration()
+    hubspot = settings_for(integration)
+    forced = integration.prices_include_vat
+    include = hubspot.prices_include_vat
+    if forced != Integration.PricesIncludeVat.SOURCE:
+        include = forced == Integration.PricesIncludeVat.INCLUDE
+    return DealMappingOptions(
+        document_type=(rule or {}).get("document_type", ""),
+        prices_include_vat=include,
+        default_vat_rate=hubspot.default_vat_rate,
+        contact_fallback=hubspot.contact_fallback,
+        org_number_property=hubspot.org_number_property,
+        vat_number_property=hubspot.vat_number_property,
+        require_sku=integration.article_match == Integration.ArticleMatch.SKU,
+        deal_amount_row=hubspot.deal_amount_row,
+        default_product_sku=hubspot.default_product_sku,
+        default_product_name=hubspot.default_product_name,
+        default_currency=integration.default_currency or "SEK",
+        vat_type_overrides=integration.vat_type_overrides or {},
+    )
+
+
+def run_source_id(deal_id: str, rule: dict) -> str:
+    return f"{deal_id}:{rule['pipeline']}:{rule['stage']}"
+
+
+def is_echo(body: dict) -> bool:
+    """A change this app made (our write-back), which HubSpot reports back to us."""
+    app_id = str(django_settings.HUBSPOT_APP_ID or "")
+    source_id = str(body.get("sourceId") or "")
+    return bool(app_id) and source_id in {app_id, f"app:{app_id}", f"appId:{app_id}"}
+
+
+def event_kind(topic: str, body: dict) -> str:
+    """``deal.propertyChange``, also for the generic ``object.propertyChange`` of a deal."""
+    if topic.startswith("object.") and str(body.get("objectTypeId")) == DEAL_TYPE_ID:
+        return "deal." + topic.removeprefix("object.")
+    return topic
+
+
+class HubSpotConnector:
+    key = PROVIDER
+    label = "HubSpot"
+    context_roots = ("deal", "company", "contact", "line_item")
+    settings_model = HubSpotSettings
+
+    @property
+    def settings_inline(self):
+        from hubspot_app.admin import HubSpotSettingsInline
+
+        return HubSpotSettingsInline
+
+    @property
+    def settings_form(self):
+        from hubspot_app.forms import HubSpotSettingsForm
+
+        return HubSpotSettingsForm
+
+    def settings_for(self, integration: Integration) -> HubSpotSettings:
+        return settings_for(integration)
+
+    def validate_settings(self, *, integration: Integration, settings) -> dict[str, str]:
+        from hubspot_app.forms import stage_rule_problems
+
+        problems = {}
+        if rules := stage_rule_problems(integration=integration, rules=settings.stage_rules):
+            problems["stage_rules"] = rules
+        if settings.default_vat_rate is not None and not 0 <= settings.default_vat_rate <= 100:
+            problems["default_vat_rate"] = "A VAT rate is a percentage from 0 to 100."
+        for field in ("org_number_property", "vat_number_property", "document_number_property"):
+            value = getattr(settings, field) or ""
+            if value and not value.replace("_", "").isalnum():
+                problems[field] = "A HubSpot property name: letters, digits and underscores."
+        return problems
+
+    def setup_url(self, *, integration: Integration) -> str:
+        return reverse("hubspot:setup")
+
+    def describe_trigger(self, *, integration: Integration) -> str:
+        rules = settings_for(integration).rules()
+        if not rules:
+            return "No deal stage is set to make a document yet."
+        named = "; ".join(
+            f"a deal reaching stage {r['stage']} of pipeline {r['pipeline']} becomes a draft"
+            f" {r['document_type']}"
+            for r in rules
+        )
+        return named[0].upper() + named[1:] + "."
+
+    def describe_report(self, *, integration: Integration) -> str:
+        return (
+            "The deal gets a note with the Fortnox number, the totals and the PDF (or the"
+            " error and a replay link), and the number in a deal property."
+        )
+
+    def reconnect_url(self, *, integration: Integration) -> str:
+        return reverse("hubspot:connect")
+
+    def preview_document(self, *, payload, integration):
+        if isinstance(payload, str):
+            raise ValueError("the deal bundle must be an object, not str")
+        deal = (payload or {}).get("deal") if isinstance(payload, dict) else None
+        props = (deal or {}).get("properties") or {}
+        rule = settings_for(integration).rule_for(
+            pipeline=str(props.get("pipeline") or ""), stage=str(props.get("dealstage") or "")
+        )
+        return deal_to_document(payload, options=mapping_options(integration, rule))
+
+    def load_document(self, *, integration: Integration, operation: str, source_id: str):
+        """Re-read the deal (events arrive late, out of order and repeated) and map it if
+        it is still in the rule's stage."""
+        deal_id, _, rest = source_id.partition(":")
+        pipeline, _, stage = rest.partition(":")
+        hubspot = settings_for(integration)
+        rule = hubspot.rule_for(pipeline=pipeline, stage=stage)
+        if rule is None:
+            raise SyncSkipped(f"No stage rule for stage {stage} of pipeline {pipeline} any more.")
+        source = integration.source
+        if source.status != ConnectionStatus.ACTIVE:
+            raise SourceUnavailable(source.last_error or HubSpotOAuth.reconnect_message)
+        try:
+            client = services.hubspot_client_for(source)
+            properties = services.wanted_properties(integration, hubspot)
+            bundle = services.deal_bundle_read(
+                client=client, deal_id=deal_id, properties=properties
+            )
+        except NeedsReauthorization as error:
+            raise SourceUnavailable(error.message) from error
+        except ConnectorError as error:
+            if error.status == 404:
+                raise SyncSkipped(f"Deal {deal_id} no longer exists in HubSpot.") from error
+            raise
+        props = bundle["deal"]["properties"]
+        now = (props.get("pipeline"), props.get("dealstage"))
+        if now != (pipeline, stage):
+            raise SyncSkipped(f"The deal is in stage {now[1]} of pipeline {now[0]}, not {stage}.")
+        try:
+            return deal_to_document(bundle, options=mapping_options(integration, rule))
+        except DealMappingError as error:
+            raise ConnectorError(str(error), permanent=True, provider=PROVIDER) from error
+
+    def interpret_event(
+        self, *, event: InboundEvent, integration: Integration | None
+    ) -> list[Work]:
+        body = json.loads(event.body)
+        if not isinstance(body, dict) or is_echo(body) or integration is None:
+            return []  # recorded: our own write-backs echo back, and what nobody installed
+        kind = event_kind(event.topic, body)
+        deal_id = str(body.get("objectId") or "")
+        rules = settings_for(integration).rules()
+        if kind == "deal.propertyChange" and body.get("propertyName") == "dealstage":
+            rules = [r for r in rules if r["stage"] == str(body.get("propertyValue") or "")]
+        elif kind != "deal.creation":
+            return []  # contacts, companies, products, amounts: recorded, nothing to do
+        if not deal_id.isdigit():
+            return []
+        return [Work(DOCUMENT, run_source_id(deal_id, rule)) for rule in rules]
+
+    def report(self, *, integration: Integration, outcome) -> None:
+        services.deal_report(integration=integration, outcome=outcome)
