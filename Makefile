@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install clean admin
+.PHONY: run test lint format bench install clean admin messages
 
 # Create the virtualenv and install the service with its development tools.
 $(STAMP): pyproject.toml
@@ -16,16 +16,25 @@ install: $(STAMP)
 
 ## make run: migrate, then serve the web app and one worker (PORT, default 8000)
 run: $(STAMP)
+	$(PY) scripts/compile_messages.py
 	$(PY) scripts/run.py
 
 ## make test: install, then run the whole suite (SQLite unless DATABASE_URL is set)
 test: $(STAMP)
+	$(PY) scripts/compile_messages.py
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## make admin: create an operator account for /admin/ (local, DEBUG on)
 admin: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py createsuperuser
+
+## make messages: collect the pages' English texts into locale/sv/.../django.po (needs GNU
+## gettext's xgettext), then compile every .po to .mo in Python (no msgfmt needed)
+messages: $(STAMP)
+	DEBUG=true $(PY) manage.py makemessages -l sv --no-location --no-obsolete \
+		--ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --ignore='*/sandbox/*'
+	$(PY) scripts/compile_messages.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -5,10 +5,23 @@ from __future__ import annotations
 from django.urls import include, path
 
 from config import sandbox_views
+from fortnox.sandbox import pages as fortnox_pages
 
 urlpatterns = [
     path("", sandbox_views.home, name="sandbox-home"),
     path("shopify-admin/add-app/", sandbox_views.shopify_add_app, name="sandbox-add-app"),
+    path("shopify-admin/orders/", sandbox_views.shopify_orders, name="sandbox-shopify-orders"),
+    path("fortnox/ui/", fortnox_pages.index, name="sandbox-fortnox"),
+    path(
+        "fortnox/ui/<str:tenant>/<str:register>/<str:number>/",
+        fortnox_pages.document,
+        name="sandbox-fortnox-document",
+    ),
+    path(
+        "fortnox/ui/<str:tenant>/<str:register>/<str:number>/pdf/",
+        fortnox_pages.pdf,
+        name="sandbox-fortnox-pdf",
+    ),
     path("fortnox/", include("fortnox.sandbox.urls")),
     path("shopify/", include("shopify_app.sandbox.urls")),
     path("hubspot/", include("hubspot_app.sandbox.urls")),

@@ -33,3 +33,18 @@ def shopify_add_app(request):
     query = {"shop": shop, "timestamp": str(int(time.time()))}
     query["hmac"] = query_hmac(query, settings.SHOPIFY_CLIENT_SECRET)
     return redirect(f"/shopify/install/?{urlencode(query)}")
+
+
+@require_GET
+def shopify_orders(request):
+    """Every sandbox order with the note and tags the service wrote back."""
+    from shopify_app.sandbox.views import get_sandbox
+
+    shops = [
+        {
+            "domain": shop.domain,
+            "orders": sorted(shop.orders.values(), key=lambda o: o.get("id", 0), reverse=True),
+        }
+        for shop in get_sandbox().shops.values()
+    ]
+    return render(request, "sandbox/shopify_orders.html", {"shops": shops})

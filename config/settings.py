@@ -72,6 +72,14 @@ FORTNOX_AUTH_URL = env.url(
     "FORTNOX_AUTH_URL",
     f"{_sandbox}/fortnox/oauth-v1" if _sandbox else "https://apps.fortnox.se/oauth-v1",
 )
+# Where the merchant's pages link a document: {tenant}, {register} (invoices, orders) and
+# {number} are filled in. Fortnox's web app has no documented deep link, so it opens the app.
+FORTNOX_DOCUMENT_URL = env.text(
+    "FORTNOX_DOCUMENT_URL",
+    f"{_sandbox}/fortnox/ui/{{tenant}}/{{register}}/{{number}}/"
+    if _sandbox
+    else "https://apps.fortnox.se/",
+)
 # Requests per tenant per window; Fortnox allows 25 per 5 seconds.
 FORTNOX_RATE_LIMIT = env.integer("FORTNOX_RATE_LIMIT", default=25)
 FORTNOX_RATE_WINDOW = env.number("FORTNOX_RATE_WINDOW", default=5.0)
@@ -180,6 +188,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_q",
+    "config",  # the demo command (`make run`)
     "integrations",
     "syncs",
     "fortnox",
@@ -190,6 +199,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -211,6 +221,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -221,7 +232,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Merchant pages speak English and Swedish: the browser's language, or the one chosen with
+# the switch in the page header. The catalogues are in locale/ (compiled .mo committed).
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("sv", "Svenska")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("fortnox/", include("syncs.fortnox_urls")),
     path("syncs/", include("syncs.urls")),
+    path("app/", include("syncs.merchant_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("shopify/", include("shopify_app.urls")),
     path("hubspot/", include("hubspot_app.urls")),
 ]

@@ -11,12 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fortnox.client import FortnoxClient
 from integrations.errors import ConnectorError
 from integrations.models import Connection
 
 VAT_RATES = (25, 12, 6, 0)
+ARTICLE_LABELS = {"shipping": gettext_lazy("shipping"), "placeholder": gettext_lazy("placeholder")}
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,10 @@ def readiness_check(*, connection: Connection, client: FortnoxClient | None = No
     try:
         company = client.get_company_information()
     except ConnectorError as exc:
-        return [Check("Access token", False, exc.message, "Reconnect Fortnox from the setup page.")]
-    checks = [Check("Access token", True, f"connected to {company.get('CompanyName', '')}")]
+        fix = _("Reconnect Fortnox from the setup page.")
+        return [Check(_("Access token"), False, exc.message, fix)]
+    connected = _("connected to %(company)s") % {"company": company.get("CompanyName", "")}
+    checks = [Check(_("Access token"), True, connected)]
     needs = _needs(integrations)
     checks += _scope_checks(connection, needs["scopes"])
     checks += _licence_checks(client, needs["scopes"])
@@ -84,13 +89,13 @@ def _scope_checks(connection: Connection, scopes: set[str]) -> list[Check]:
     granted = set(connection.scopes or [])
     missing = sorted(scopes - granted) if granted else []
     if not missing:
-        return [Check("Permissions", True, ", ".join(sorted(scopes)))]
+        return [Check(_("Permissions"), True, ", ".join(sorted(scopes)))]
     return [
         Check(
-            "Permissions",
+            _("Permissions"),
             False,
-            f"not granted: {', '.join(missing)}",
-            "Add the scopes to FORTNOX_SCOPES and reconnect Fortnox so they are granted.",
+            _("not granted: %(scopes)s") % {"scopes": ", ".join(missing)},
+            _("Add the scopes to FORTNOX_SCOPES and reconnect Fortnox so they are granted."),
         )
     ]
 
@@ -98,15 +103,16 @@ def _scope_checks(connection: Connection, scopes: set[str]) -> list[Check]:
 def _licence_checks(client: FortnoxClient, scopes: set[str]) -> list[Check]:
     checks = []
     for scope in sorted(scopes & set(RESOURCE_PROBES)):
+        name = _("Licence for %(scope)s") % {"scope": scope}
         try:
             client.request("GET", RESOURCE_PROBES[scope], params={"limit": 1})
         except ConnectorError as exc:
             if exc.status == 404:
-                checks.append(Check(f"Licence for {scope}", True))
+                checks.append(Check(name, True))
                 continue
-            checks.append(Check(f"Licence for {scope}", False, f"code {exc.code}", exc.message))
+            checks.append(Check(name, False, f"code {exc.code}", exc.message))
         else:
-            checks.append(Check(f"Licence for {scope}", True))
+            checks.append(Check(name, True))
     return checks
 
 
@@ -114,35 +120,42 @@ def _currency_checks(client: FortnoxClient, currencies: set[str]) -> list[Check]
     try:
         known = {c.get("Code") for c in client.list_currencies()}
     except ConnectorError as exc:
-        return [Check("Currencies", False, exc.message, "Grant the 'currency' permission.")]
+        return [Check(_("Currencies"), False, exc.message, _("Grant the 'currency' permission."))]
     known.add("SEK")  # the home currency is never in the register
     missing = sorted(currencies - known)
     if missing:
-        fix = f"Add {', '.join(missing)} under Inställningar > Bokföring > Valutor in Fortnox."
-        return [Check("Currencies", False, f"missing: {', '.join(missing)}", fix)]
-    return [Check("Currencies", True, ", ".join(sorted(currencies)))]
+        codes = ", ".join(missing)
+        fix = _("Add %(codes)s under Inställningar > Bokföring > Valutor in Fortnox.") % {
+            "codes": codes
+        }
+        return [Check(_("Currencies"), False, _("missing: %(codes)s") % {"codes": codes}, fix)]
+    return [Check(_("Currencies"), True, ", ".join(sorted(currencies)))]
 
 
 def _article_checks(client: FortnoxClient, articles: set[tuple[str, str]]) -> list[Check]:
     checks = []
     for label, number in sorted(articles):
+        names = {"number": number, "label": ARTICLE_LABELS.get(label, label)}
+        name = _("The %(label)s article %(number)s") % names
         try:
             client.get_article(article_number=number)
         except ConnectorError as exc:
-            fix = f"Create article {number} in Fortnox, or change the {label} article setting."
-            checks.append(Check(f"The {label} article {number}", False, exc.message, fix))
+            fix = _(
+                "Create article %(number)s in Fortnox, or change the %(label)s article setting."
+            )
+            checks.append(Check(name, False, exc.message, fix % names))
         else:
-            checks.append(Check(f"The {label} article {number}", True))
+            checks.append(Check(name, True))
     return checks
 
 
 def _vat_probe(client: FortnoxClient) -> Check:
-    name = f"VAT rates {'/'.join(map(str, VAT_RATES))}"
+    name = _("VAT rates %(rates)s") % {"rates": "/".join(map(str, VAT_RATES))}
     customers = list(
         client.request("GET", "/3/customers", params={"limit": 1}).json().get("Customers", [])
     )
     if not customers:
-        return Check(name, True, "not probed: no customer to probe with yet", warning=True)
+        return Check(name, True, _("not probed: no customer to probe with yet"), warning=True)
     order = {
         "CustomerNumber": customers[0]["CustomerNumber"],
         "OrderDate": timezone.localdate().isoformat(),
@@ -156,7 +169,8 @@ def _vat_probe(client: FortnoxClient) -> Check:
     try:
         created = client.create_order(order=order)
     except ConnectorError as exc:
-        fix = "Add the missing VAT rates under Inställningar > Bokföring > Momskoder in Fortnox."
+        fix = _("Add the missing VAT rates under Inställningar > Bokföring > Momskoder in Fortnox.")
         return Check(name, False, exc.message, fix if "VAT" in exc.message else exc.message)
     client.request("PUT", f"/3/orders/{created['DocumentNumber']}/cancel")
-    return Check(name, True, f"probed with draft order {created['DocumentNumber']} (cancelled)")
+    probed = _("probed with draft order %(number)s (cancelled)")
+    return Check(name, True, probed % {"number": created["DocumentNumber"]})

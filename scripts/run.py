@@ -95,6 +95,11 @@ def main() -> int:
     migrated = subprocess.run([*manage, "migrate", "--noinput"], env=env, cwd=ROOT, check=False)
     if migrated.returncode:
         return migrated.returncode
+    # Connect the sandboxes (or, with real credentials, only print the URLs) before the web
+    # process loads the sandbox state.
+    demo = subprocess.run([*manage, "sandbox_demo"], env=env, cwd=ROOT, check=False)
+    if demo.returncode:
+        return demo.returncode
     print(f"Starting web on http://{host}:{port}/ and one task worker (Ctrl-C stops both)")
     children = [
         subprocess.Popen([*manage, "runserver", f"{host}:{port}", "--noreload"], env=env, cwd=ROOT),

@@ -6,7 +6,9 @@ import json
 import logging
 from collections.abc import Callable
 
+from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from integrations.models import ConnectionStatus
 from shopify_app import services
@@ -93,6 +95,12 @@ class ShopifyConnector:
     settings_model = ShopifySettings
 
     @property
+    def settings_form(self):
+        from shopify_app.forms import ShopifySettingsForm
+
+        return ShopifySettingsForm
+
+    @property
     def settings_inline(self):
         from shopify_app.admin import ShopifySettingsInline
 
@@ -105,10 +113,23 @@ class ShopifyConnector:
         return {}  # every choice is a model choice; nothing depends on another setting
 
     def setup_url(self, *, integration: Integration) -> str:
-        return reverse("shopify:setup")
+        return reverse("merchant:onboarding", args=[integration.pk])
 
     def describe_trigger(self, *, integration: Integration) -> str:
-        return settings_for(integration).get_trigger_display()
+        return str(settings_for(integration).get_trigger_display())
+
+    def describe_report(self, *, integration: Integration) -> str:
+        return _(
+            "Shopify's order gets a line in its note with the Fortnox number (or the error"
+            " and a replay link) and the tag fortnox-synced or fortnox-error."
+        )
+
+    def reconnect_url(self, *, integration: Integration) -> str:
+        """Opening the app from the shop's admin installs it again."""
+        shop = integration.source.account_id
+        if "/sandbox/" in django_settings.SHOPIFY_SHOP_URL:
+            return f"{reverse('sandbox-add-app')}?shop={shop}"
+        return f"https://{shop}/admin/oauth/install?client_id={django_settings.SHOPIFY_CLIENT_ID}"
 
     def preview_document(self, *, payload, integration):
         if isinstance(payload, str):  # a JSON string, not text to parse once more

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from syncs.models import Integration
 
@@ -11,9 +12,9 @@ class ShopifySettings(models.Model):
     """What only a Shopify shop needs to decide; edited inline on the integration."""
 
     class Trigger(models.TextChoices):
-        PAID = "paid", "When the order is paid"
-        FULFILLED = "fulfilled", "When the order is fulfilled"
-        CREATED = "created", "When the order is created (instant invoice, e.g. cash on delivery)"
+        PAID = "paid", _("When the order is paid")
+        FULFILLED = "fulfilled", _("When the order is fulfilled")
+        CREATED = "created", _("When the order is created (instant invoice, e.g. cash on delivery)")
 
     integration = models.OneToOneField(
         Integration, on_delete=models.CASCADE, related_name="shopify_settings"

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from integrations.models import ConnectionStatus
 from integrations.views import oauth_callback, oauth_problem
 from shopify_app.connector import ShopifyConnector
 from shopify_app.oauth import PROVIDER, ShopifyOAuth, client_secrets
 from shopify_app.signatures import normalise_shop, verify_query
-from syncs.accounts import merchant_integration
-from syncs.onboarding import NOTICE_KEY
+from syncs.accounts import merchant_grant, merchant_integration
+from syncs.models import Integration
+
+ACTIVE = ConnectionStatus.ACTIVE
 
 
 def _redirect_uri() -> str:
@@ -44,6 +47,10 @@ def install(request):
             " from your Shopify admin.",
             status=401,
         )
+    integration = _installed(shop)
+    if integration is not None:  # Shopify opens the app URL, signed, each time
+        merchant_grant(request, integration)
+        return redirect("merchant:status", integration.pk)
     oauth = ShopifyOAuth()
     state = oauth.begin(request, shop=shop)
     return redirect(oauth.authorize_url(state=state, redirect_uri=_redirect_uri(), shop=shop))
@@ -54,9 +61,24 @@ def callback(request):
     return oauth_callback(request, provider=ShopifyOAuth(), redirect_uri=_redirect_uri())
 
 
+def _installed(shop: str) -> Integration | None:
+    """The shop's integration while its access works and has every scope the app asks
+    for; None sends the merchant through OAuth (a first install, a reinstall, tokens
+    Shopify no longer accepts, or new scopes)."""
+    integration = (
+        Integration.objects.select_related("source")
+        .filter(source__provider=PROVIDER, source__account_id=shop, source__status=ACTIVE)
+        .exclude(source__access_token="")
+        .first()
+    )
+    if integration and set(settings.SHOPIFY_SCOPES) <= set(integration.source.scopes or []):
+        return integration
+    return None
+
+
 @require_GET
 def setup(request):
-    """Onboarding status: the shop, its Fortnox link, and the next step."""
+    """Where the install lands: the shop's onboarding, on the engine's merchant pages."""
     integration = merchant_integration(request, provider=PROVIDER)
     if integration is None:
         return oauth_problem(
@@ -65,10 +87,4 @@ def setup(request):
             message="Open the app from your Shopify admin to set it up.",
             status=403,
         )
-    context = {
-        "integration": integration,
-        "notice": request.session.pop(NOTICE_KEY, ""),
-        "trigger": ShopifyConnector().describe_trigger(integration=integration),
-        "recent": integration.runs.all()[:10],
-    }
-    return render(request, "shopify/setup.html", context)
+    return redirect(ShopifyConnector().setup_url(integration=integration))

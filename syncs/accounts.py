@@ -65,6 +65,21 @@ def integration_link_fortnox(*, integration: Integration, fortnox: Connection) -
     return True
 
 
+def integration_unlink_fortnox(*, integration: Integration) -> None:
+    """The merchant disconnects Fortnox from their integration. The tenant's tokens are
+    revoked too unless another integration still books into it."""
+    from fortnox.services import connection_disconnect
+
+    with transaction.atomic():
+        locked = Integration.objects.select_for_update().get(pk=integration.pk)
+        fortnox, locked.fortnox = locked.fortnox, None
+        locked.save(update_fields=["fortnox", "updated_at"])
+        shared = fortnox and fortnox.fortnox_integrations.exclude(pk=locked.pk).exists()
+    integration.fortnox = None
+    if fortnox and not shared:
+        connection_disconnect(connection=fortnox)
+
+
 def source_disconnect(*, provider: str, account_id: str, reason: str) -> None:
     """The source revoked our access (an uninstall): forget its tokens and stop its work.
     Runs already recorded stay, to be replayed after the account is connected again."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from django import forms
     from django.contrib.admin.options import InlineModelAdmin
     from django.db import models
 
@@ -67,6 +68,9 @@ class SourceConnector(Protocol):
     settings_model: type[models.Model] | None
     #: the admin inline that edits ``settings_model`` beside the integration
     settings_inline: type[InlineModelAdmin] | None
+    #: the ModelForm for ``settings_model`` on the merchant's settings page (its fields'
+    #: labels and help texts are what the merchant reads), or None
+    settings_form: type[forms.ModelForm] | None
 
     def settings_for(self, integration: Integration) -> Any:
         """The connector's settings for this integration (defaults when unsaved)."""
@@ -79,6 +83,13 @@ class SourceConnector(Protocol):
 
     def describe_trigger(self, *, integration: Integration) -> str:
         """One sentence: when a sale of this source becomes a document."""
+
+    def describe_report(self, *, integration: Integration) -> str:
+        """One sentence: where the outcome of a sale is written back for the merchant
+        ("The invoice number is added to the order's note in Shopify.")."""
+
+    def reconnect_url(self, *, integration: Integration) -> str:
+        """Where the merchant goes to connect the source account again (reinstall)."""
 
     def preview_document(self, *, payload: Any, integration: Integration) -> SalesDocument:
         """Map a payload as delivered by a webhook, without any API call."""

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fortnox.oauth import FortnoxOAuth
@@ -45,7 +46,7 @@ class FortnoxLink(FortnoxOAuth):
             return render(request, "fortnox/connected.html", {"connection": connection})
         try:
             linked = integration_link_fortnox(integration=integration, fortnox=connection)
-            notice = "Fortnox is connected." if linked else "That Fortnox account was linked."
+            notice = _("Fortnox is connected.") if linked else _("That Fortnox account was linked.")
         except FortnoxAlreadyLinked as exc:
             notice = str(exc)
         merchant_grant(request, integration)
@@ -62,7 +63,7 @@ def fortnox_connect(request):
         return oauth_problem(
             request,
             provider="Fortnox",
-            message="Connect Fortnox from your shop's setup page (or sign in as an operator).",
+            message=_("Connect Fortnox from your shop's setup page (or sign in as an operator)."),
             status=403,
         )
     oauth = FortnoxLink()

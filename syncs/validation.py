@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from syncs.connectors import sources
 from syncs.expressions import PLACEHOLDER, is_path, static_length, template_paths
@@ -82,26 +83,36 @@ def validate_vat_overrides(overrides) -> None:
 def validate_integration(integration) -> None:
     from syncs.models import Integration
 
-    validate_vat_overrides(integration.vat_type_overrides)
     errors = {}
+    try:
+        validate_vat_overrides(integration.vat_type_overrides)
+    except ValidationError as problem:  # reported with the rest, not on a save of its own
+        errors.update(problem.message_dict)
     if integration.pk:
         previous = Integration.objects.filter(pk=integration.pk).values_list("fortnox", flat=True)
         before = previous.first()
         if before and integration.fortnox_id and before != integration.fortnox_id:
-            errors["fortnox"] = (
+            errors["fortnox"] = _(
                 "This source is already linked to a Fortnox account. Disconnect it first,"
                 " then link the new one."
             )
     if integration.missing_article == Integration.MissingArticle.PLACEHOLDER and not (
         integration.placeholder_article
     ):
-        errors["placeholder_article"] = "Set the placeholder article to use this policy."
+        errors["placeholder_article"] = _("Set the placeholder article to use this policy.")
     needs_number_path = integration.customer_numbering == "source" or (
         integration.customer_match == "customer_number"
     )
     if integration.guest_customers == "named" and not integration.guest_customer_number:
-        errors["guest_customer_number"] = "Say which Fortnox customer guests are booked to."
+        errors["guest_customer_number"] = _("Say which Fortnox customer guests are booked to.")
+    if (
+        integration.document_type == Integration.DocumentType.ORDER
+        and integration.after_create != Integration.AfterCreate.NOTHING
+    ):
+        errors["after_create"] = _(
+            "Only invoices can be bookkept or e-mailed; choose Nothing, or create invoices."
+        )
     if needs_number_path and not integration.customer_number_path:
-        errors["customer_number_path"] = "Say which source field holds the number."
+        errors["customer_number_path"] = _("Say which source field holds the number.")
     if errors:
         raise ValidationError(errors)

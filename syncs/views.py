@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from syncs.models import SyncRun
@@ -19,18 +20,18 @@ def replay(request, token: str):
 
     Any token that is not a live link is a 404 (410 when it expired), never an error."""
     if len(token) > MAX_TOKEN_LENGTH:
-        return _page(request, None, "This replay link is not valid.", 404)
+        return _page(request, None, _("This replay link is not valid."), 404)
     try:
         run = run_from_token(token)
     except signing.SignatureExpired:
-        return _page(request, None, "This replay link has expired; ask an operator.", 410)
+        return _page(request, None, _("This replay link has expired; ask an operator."), 410)
     except (signing.BadSignature, ValueError, SyncRun.DoesNotExist):
-        return _page(request, None, "This replay link is not valid.", 404)
+        return _page(request, None, _("This replay link is not valid."), 404)
     if request.method == "POST":
         if run_replay(run=run):
-            messages.success(request, "The sync was started again.")
+            messages.success(request, _("The sync was started again."))
         else:
-            messages.info(request, "This sync is not failed, so there is nothing to replay.")
+            messages.info(request, _("This sync is not failed, so there is nothing to replay."))
         return redirect(request.path)
     return _page(request, run, "", 200)
 

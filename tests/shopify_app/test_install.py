@@ -11,6 +11,7 @@ import pytest
 import requests
 from django.conf import settings
 from django.db import connection as db
+from django.test import Client
 from django.utils import timezone
 
 from integrations import oauth as shared_oauth
@@ -177,9 +178,32 @@ def test_install_and_callback_store_the_encrypted_token_and_create_the_integrati
     assert (integration.source, integration.fortnox, integration.name) == (connection, None, SHOP)
     assert integration.enabled is True
 
-    setup = client.get("/shopify/setup/")
+    setup = client.get("/shopify/setup/", follow=True)
+    assert setup.redirect_chain[-1][0] == f"/app/{integration.pk}/setup/fortnox/"
     assert setup.status_code == 200
     assert SHOP in setup.content.decode()
+
+
+def test_opening_the_installed_app_signs_in_without_asking_again(client, shopify_sandbox):
+    client.get(_approve(_install(client)["Location"]))
+    integration = Integration.objects.get()
+    other = Client()
+
+    response = _install(other)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/app/{integration.pk}/"
+    assert other.get(response["Location"]).status_code == 200
+    assert Connection.objects.count() == 1
+
+
+def test_opening_the_app_with_new_scopes_asks_again(client, shopify_sandbox, settings):
+    client.get(_approve(_install(client)["Location"]))
+    settings.SHOPIFY_SCOPES = [*settings.SHOPIFY_SCOPES, "read_all_orders"]
+
+    response = _install(client)
+
+    assert "/admin/oauth/authorize?" in response["Location"]
 
 
 @pytest.mark.parametrize(
@@ -260,6 +284,7 @@ def test_callback_with_a_used_code_is_refused_and_stores_nothing(client, shopify
 def test_reinstall_updates_the_same_connection(client, shopify_sandbox):
     client.get(_approve(_install(client)["Location"]))
     first = Connection.objects.get()
+    Connection.objects.filter(pk=first.pk).update(status=ConnectionStatus.NEEDS_REAUTH)
 
     client.get(_approve(_install(client)["Location"]))
 
