@@ -296,6 +296,27 @@ class FortnoxClient:
     def get_order(self, *, document_number: str) -> dict:
         return self.get_document(kind="order", document_number=document_number)
 
+    # --- changing what exists: catalog updates and corrections of drafts ---------------
+    def update_article(self, *, article_number: str, article: dict) -> dict:
+        path = f"/3/articles/{article_number}"
+        return self._json("PUT", path, json={"Article": article})["Article"]
+
+    def update_price(
+        self, *, article_number: str, price: Decimal, price_list: str = "A", from_quantity: int = 0
+    ) -> dict:
+        path = f"/3/prices/{price_list}/{article_number}/{from_quantity}"
+        return self._json("PUT", path, json={"Price": {"Price": float(price)}})["Price"]
+
+    def update_document(self, *, kind: str, document_number: str, document: dict) -> dict:
+        """PUT a draft invoice or order (rows given replace the rows, by position)."""
+        spec = document_kind(kind)
+        path = f"{spec.path}/{document_number}"
+        return self._json("PUT", path, json={spec.envelope: document})[spec.envelope]
+
+    def cancel_document(self, *, kind: str, document_number: str) -> dict:
+        spec = document_kind(kind)
+        return self._json("PUT", f"{spec.path}/{document_number}/cancel")[spec.envelope]
+
 
 def _one_search(**candidates: tuple[str, str]) -> tuple[str, str, str]:
     given = [(field, param, value) for field, (param, value) in candidates.items() if value]

@@ -76,8 +76,32 @@ def on_customer_redact(event: InboundEvent, body: dict) -> None:
 
 
 def on_data_request(event: InboundEvent, body: dict) -> None:
-    request_id = (body.get("data_request") or {}).get("id")
-    log.info("Shopify data request %s for shop %s recorded", request_id, event.account_id)
+    """Recorded for the operator, who downloads its export from the admin."""
+    from shopify_app.data_requests import data_request_record
+
+    data_request_record(shop=event.account_id, body=body)
+
+
+# --- catalog topics: off unless the shop's settings say so -------------------------------
+CATALOG_TOPICS = {
+    "customers/create": "sync_customers",
+    "customers/update": "sync_customers",
+    "products/create": "sync_products",
+    "products/update": "sync_products",
+}
+
+
+def on_catalog_change(event: InboundEvent, body: dict, integration: Integration | None) -> None:
+    """Keep the Fortnox customer or articles in step, when the setting is on."""
+    setting = CATALOG_TOPICS[event.topic]
+    if integration is None or not getattr(settings_for(integration), setting):
+        return
+    from shopify_app import catalog
+
+    if event.topic.startswith("customers/"):
+        catalog.customer_changed(integration=integration, customer_id=str(body["id"]))
+    else:
+        catalog.product_changed(integration=integration, product_id=str(body["id"]))
 
 
 ACCOUNT_HANDLERS: dict[str, Callable[[InboundEvent, dict], None]] = {
@@ -157,6 +181,9 @@ class ShopifyConnector:
         handler = ACCOUNT_HANDLERS.get(event.topic)
         if handler:
             handler(event, body)
+            return []
+        if event.topic in CATALOG_TOPICS:
+            on_catalog_change(event, body, integration)
             return []
         if event.topic not in ORDER_TOPICS:
             return []  # recorded; orders/updated (our own writes echo there) and the rest

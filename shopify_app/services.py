@@ -87,6 +87,11 @@ def order_report(*, integration: Integration, outcome: Outcome) -> None:
         client.set_metafields(metafields=[_metafield(owner, CUSTOMER_KEY, outcome.customer_number)])
 
 
+def customer_number_write_back(*, client: ShopifyClient, customer_id, number: str) -> None:
+    """The Fortnox customer number on the Shopify customer (``fortnox.customer_number``)."""
+    client.set_metafields(metafields=[_metafield(customer_gid(customer_id), CUSTOMER_KEY, number)])
+
+
 def _with_line(note: str, line: str) -> str:
     note = note.rstrip()
     already = line.split(" Replay: ", 1)[0]  # a replay link is signed anew each time
