@@ -43,7 +43,9 @@ def _signed(events, *, secret: str = SECRET, age_ms: int = 0, url: str = WEBHOOK
 
 def _post(client, delivery: Delivery):
     headers = {k: v for k, v in delivery.headers.items() if k != "Content-Type"}
-    return client.post(WEBHOOK_PATH, delivery.body, content_type="application/json", headers=headers)
+    return client.post(
+        WEBHOOK_PATH, delivery.body, content_type="application/json", headers=headers
+    )
 
 
 def test_v3_signature_matches_hubspots_algorithm_with_the_twelve_escapes_decoded():

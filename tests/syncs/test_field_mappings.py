@@ -35,7 +35,8 @@ def _form(target: str, kind: str, expression: str) -> FieldMappingForm:
         ("document.Remarks", "path", "order name", "expression",
          "'order name' is not a dotted path such as order.name"),
         ("document.Remarks", "path", "secrets.key", "expression",
-         "'secrets.key' must start with one of: customer, document, order"),
+         "'secrets.key' must start with one of: company, contact, customer, deal, document,"
+         " line_item, order"),
         ("document.Remarks", "template", "Order {order.name", "expression",
          "Braces in a template must enclose a path, like {order.name}."),
     ],
