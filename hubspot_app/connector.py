@@ -119,7 +119,7 @@ class HubSpotConnector:
         return problems
 
     def setup_url(self, *, integration: Integration) -> str:
-        return reverse("hubspot:setup")
+        return reverse("merchant:onboarding", args=[integration.pk])
 
     def describe_trigger(self, *, integration: Integration) -> str:
         rules = settings_for(integration).rules()

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from django import forms
-
 from hubspot_app.models import DOCUMENT_TYPES, HubSpotSettings
 from integrations.errors import ConnectorError
 from integrations.models import ConnectionStatus
+from syncs.forms import SourceSettingsForm
 from syncs.models import Integration
 
 log = logging.getLogger(__name__)
@@ -64,8 +63,9 @@ def stage_rule_problems(*, integration: Integration | None, rules) -> str:
     return ""
 
 
-class HubSpotSettingsForm(forms.ModelForm):
-    """HubSpot's own settings; the stage rules' help lists the portal's stages."""
+class HubSpotSettingsForm(SourceSettingsForm):
+    """HubSpot's own settings (the merchant's settings page and the admin inline); the
+    stage rules' help lists the portal's stages, read from HubSpot."""
 
     class Meta:
         model = HubSpotSettings
@@ -82,10 +82,12 @@ class HubSpotSettingsForm(forms.ModelForm):
             "document_number_property",
         ]
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        integration = getattr(self.instance, "integration", None) if self.instance else None
-        stages = portal_stages(integration) if self.instance.integration_id else None
+    def __init__(self, *args, integration: Integration | None = None, **kwargs) -> None:
+        instance = kwargs.get("instance")
+        if integration is None and instance is not None and instance.integration_id:
+            integration = instance.integration  # the admin inline gives none
+        super().__init__(*args, integration=integration, **kwargs)
+        stages = portal_stages(integration) if integration is not None else None
         if stages and "stage_rules" in self.fields:
             listed = "; ".join(f"{p}/{s} = {label}" for (p, s), label in stages.items())
             self.fields["stage_rules"].help_text += f" This portal's stages: {listed}."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -11,7 +11,6 @@ from hubspot_app.connector import HubSpotConnector
 from hubspot_app.oauth import PROVIDER, HubSpotOAuth
 from integrations.views import oauth_callback, oauth_problem
 from syncs.accounts import merchant_integration
-from syncs.onboarding import NOTICE_KEY
 
 
 def _redirect_uri() -> str:
@@ -33,7 +32,8 @@ def callback(request):
 
 @require_GET
 def setup(request):
-    """Onboarding status: the portal, its Fortnox link, and the next step."""
+    """Where the install lands: the portal's onboarding, on the engine's merchant pages
+    (connect Fortnox, settings, the readiness check)."""
     integration = merchant_integration(request, provider=PROVIDER)
     if integration is None:
         return oauth_problem(
@@ -42,10 +42,4 @@ def setup(request):
             message="Connect HubSpot first to set it up.",
             status=403,
         )
-    context = {
-        "integration": integration,
-        "notice": request.session.pop(NOTICE_KEY, ""),
-        "trigger": HubSpotConnector().describe_trigger(integration=integration),
-        "recent": integration.runs.all()[:10],
-    }
-    return render(request, "hubspot/setup.html", context)
+    return redirect(HubSpotConnector().setup_url(integration=integration))
