@@ -23,7 +23,10 @@ class ShopifySettings(models.Model):
     )
     trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.PAID)
     use_presentment_currency = models.BooleanField(
-        default=False, help_text="Invoice in the buyer's currency, not the shop's."
+        default=True,
+        help_text="Invoice in the currency the buyer paid in, with Shopify's rate as the"
+        " currency rate (rate x total = the shop-currency total). Off: invoice in the shop's"
+        " currency, from Shopify's converted amounts, which need not add up to the öre.",
     )
 
     sync_customers = models.BooleanField(
