@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from integrations.fields import EncryptedTextField
 
@@ -15,9 +16,9 @@ class Provider(models.TextChoices):
 
 
 class ConnectionStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    NEEDS_REAUTH = "needs_reauth", "Needs reconnecting"
-    DISCONNECTED = "disconnected", "Disconnected"
+    ACTIVE = "active", _("Active")
+    NEEDS_REAUTH = "needs_reauth", _("Needs reconnecting")
+    DISCONNECTED = "disconnected", _("Disconnected")
 
 
 class Connection(models.Model):

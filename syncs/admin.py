@@ -3,8 +3,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import truncatechars
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from syncs.connectors import get_source
+from syncs.forms import IntegrationSettingsForm
 from syncs.models import (
     ExternalLink,
     FieldMapping,
@@ -70,8 +77,19 @@ class UsageInline(admin.TabularInline):
         return False
 
 
+class IntegrationAdminForm(forms.ModelForm):
+    """The merchant pages' labels and help, so the admin and the README use one wording."""
+
+    class Meta:
+        model = Integration
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+        labels = IntegrationSettingsForm.Meta.labels
+        help_texts = IntegrationSettingsForm.Meta.help_texts
+
+
 @admin.register(Integration)
 class IntegrationAdmin(admin.ModelAdmin):
+    form = IntegrationAdminForm
     list_display = ["__str__", "source", "fortnox", "document_type", "enabled"]
     list_filter = ["enabled", "document_type", "source__provider"]
     list_select_related = ["source", "fortnox"]
@@ -173,16 +191,56 @@ class SyncRunLogInline(admin.TabularInline):
 
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
-    list_display = [
-        "created_at", "provider", "integration", "source_label", "status", "document_number",
-        "report_status", "error_message", "attempts",
-    ]  # fmt: skip
+    # Fits 1280 px: the sale with its integration, one short error line (the whole on hover).
+    list_display = ["when", "sale", "status", "document", "error", "report_status", "attempts"]
     list_filter = [StuckFilter, "status", "report_status", "provider", "operation", "integration"]
     list_select_related = ["integration__source"]
     search_fields = ["source_id", "source_label", "document_number", "error_message"]
     date_hierarchy = "created_at"
     inlines = [SyncRunLogInline]
     actions = ["replay", "write_back"]
+    change_form_template = "admin/syncs/syncrun/change_form.html"
+
+    @admin.display(description="created", ordering="created_at")
+    def when(self, run: SyncRun) -> str:
+        return f"{timezone.localtime(run.created_at):%Y-%m-%d %H:%M}"
+
+    @admin.display(description="sale", ordering="source_label")
+    def sale(self, run: SyncRun) -> str:
+        label = run.source_label or run.source_id
+        return format_html("{}<br><small>{}</small>", label, run.integration or run.provider)
+
+    @admin.display(description="document", ordering="document_number")
+    def document(self, run: SyncRun) -> str:
+        return f"{run.document_type} {run.document_number}".strip() if run.document_number else ""
+
+    @admin.display(description="error")
+    def error(self, run: SyncRun) -> str:
+        message = run.error_message
+        return format_html('<span title="{}">{}</span>', message, truncatechars(message, 90))
+
+    def get_urls(self):
+        replay = self.admin_site.admin_view(require_POST(self.replay_one))
+        own = path("<int:run_id>/replay/", replay, name="syncs_syncrun_replay")
+        return [own, *super().get_urls()]
+
+    def replay_one(self, request, run_id: int):
+        """The run page's Replay button."""
+        run = get_object_or_404(SyncRun, pk=run_id)
+        if not self.has_act_permission(request):
+            self.message_user(request, "You may look at runs, not replay them.", messages.ERROR)
+        elif run_replay(run=run):
+            self.message_user(request, f"Run {run.pk} was queued again.", messages.SUCCESS)
+        else:
+            self.message_user(
+                request, f"Run {run.pk} is not failed, skipped or stuck.", messages.WARNING
+            )
+        return redirect(reverse("admin:syncs_syncrun_change", args=[run.pk]))
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        obj = kwargs.get("obj") or context.get("original")
+        context["can_replay"] = bool(obj) and self.has_act_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     @admin.action(description="Write the outcome back again", permissions=["act"])
     def write_back(self, request, queryset):

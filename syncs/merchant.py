@@ -240,6 +240,7 @@ def status_page(request, integration, connector):
             connection=integration.fortnox, kind=run.document_type, number=run.document_number
         )
         run.replayable = run.status in status.REPLAYABLE
+        run.document_label = status.document_label(run.document_type)
     context = _context(
         request,
         integration,

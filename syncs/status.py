@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from integrations.models import Connection
-from syncs.models import Integration, SyncRun
+from syncs.models import ExternalLink, Integration, SyncRun
 
 Status = SyncRun.Status
 OUTCOMES = {
@@ -47,6 +47,12 @@ def connection_health(connection: Connection | None, *, name: str) -> Health:
         connection.get_status_display(),
         "" if connection.is_active else connection.last_error,
     )
+
+
+def document_label(kind: str) -> str:
+    """``invoice`` -> "Invoice", in the page's language."""
+    labels = dict(ExternalLink.Kind.choices)
+    return str(labels.get(kind, kind.capitalize()))
 
 
 def runs_for(integration: Integration, outcome: str = "") -> QuerySet[SyncRun]:
