@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install clean admin messages
+.PHONY: run test soak lint format bench install clean admin messages
 
 # Create the virtualenv and install the service with its development tools.
 $(STAMP): pyproject.toml
@@ -23,6 +23,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) scripts/compile_messages.py
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## make soak: the full fault-injection storm on PostgreSQL (DATABASE_URL, default the local
+## postgres); prints its report and fails if an order lost its document or got two
+soak: $(STAMP)
+	$(PY) -m tests.storm.driver $(SOAK_ARGS)
 
 ## make admin: create an operator account for /admin/ (local, DEBUG on)
 admin: $(STAMP)
@@ -44,8 +49,10 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+## make bench: measure against the performance targets on loopback (QUICK=1: < 2 min);
+## needs PostgreSQL (DATABASE_URL or postgres@127.0.0.1), wrk, and REDIS_URL for Redis
 bench: $(STAMP)
-	$(PY) -m benchmarks
+	QUICK=$(QUICK) $(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3

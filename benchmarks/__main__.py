@@ -1,71 +1,102 @@
-"""Measure the hot paths against their targets; exit 1 if a target is missed.
+"""``make bench``: measure the service against its performance targets, on loopback.
 
-- webhook receive: verify the signature, record the event, answer (a Shopify delivery
-  must be answered within 5 seconds; we aim far below);
-- mapping: a Shopify order to the canonical document and the Fortnox invoice body;
-- pipeline: one order through the engine into the in-process Fortnox sandbox with warm
-  links (one Fortnox request), rate limiting off, so the number is our own cost.
+Prints every figure beside its target and the machine's core count, and writes
+``bench/results.json``. ``QUICK=1`` shortens every run (under 2 minutes in all); the
+figures are then indicative. See ``benchmarks/README.md`` for what each section does.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
-TARGETS_MS = {
-    "webhook receive": 25.0,
-    "map order + build invoice": 2.0,
-    "pipeline (warm links)": 60.0,
-}
+import psycopg
+
+from benchmarks.stack import ROOT, Stack
+
+ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
-def _setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    db = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ["FORTNOX_RATE_LIMIT"] = "1000000"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    from django_q.conf import Conf
-
-    Conf.SYNC = False  # the test settings run tasks inline; here they go to the broker
-    call_command("migrate", verbosity=0)
+def _admin_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgres") else ADMIN_URL
 
 
-def _measure(name: str, fn, repeat: int) -> tuple[str, float, float]:
-    fn()  # warm up
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return name, statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+def _with_database(url: str, name: str) -> str:
+    return url.rsplit("/", 1)[0] + "/" + name
 
 
 def main() -> int:
-    _setup()
-    from benchmarks import cases
+    quick = os.environ.get("QUICK", "") not in ("", "0")
+    redis_url = os.environ.get("REDIS_URL", "")
+    only = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
+    from cryptography.fernet import Fernet
 
-    results = [
-        _measure("webhook receive", cases.webhook_receive(), 300),
-        _measure("map order + build invoice", cases.map_and_build(), 500),
-        _measure("pipeline (warm links)", cases.pipeline_warm(), 100),
-    ]
-    failed = 0
-    print(f"{'case':<28}{'median ms':>10}{'p95 ms':>10}{'target p95':>12}")
-    for name, median, p95 in results:
-        target = TARGETS_MS[name]
-        ok = p95 <= target
-        failed += not ok
-        print(f"{name:<28}{median:>10.2f}{p95:>10.2f}{target:>12.1f}  {'ok' if ok else 'MISSED'}")
-    return 1 if failed else 0
+    database = f"bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = _admin_url()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    stack = Stack(
+        database_url=_with_database(admin, database),
+        workdir=workdir,
+        fernet_key=Fernet.generate_key().decode(),
+    )
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{database}"')
+    results: dict = {"cores": os.cpu_count(), "quick": quick, "figures": []}
+    started = time.monotonic()
+    try:
+        os.environ.update(stack.env())
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        from benchmarks import sections
+
+        bench = sections.Bench(stack, quick=quick, redis_url=redis_url)
+        for name in sections.ORDER:
+            if only and name not in only:
+                continue
+            try:
+                getattr(bench, name)()
+            except Exception as exc:  # one section failing must not hide the others
+                import traceback
+
+                traceback.print_exc()
+                bench.figure(name, "section failed", f"{type(exc).__name__}: {exc}", "runs")
+            finally:
+                stack.stop_all()
+                bench.reset()
+        results["figures"] = bench.figures
+    finally:
+        stack.stop_all()
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    results["seconds"] = round(time.monotonic() - started, 1)
+    out = ROOT / "bench" / "results.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    _print(results)
+    print(f"logs: {workdir}; results: {out}")
+    return 0
+
+
+def _print(results: dict) -> None:
+    mode = " (QUICK: short runs, indicative)" if results["quick"] else ""
+    print(f"\nmake bench on {results['cores']} cores, {results['seconds']} s{mode}\n")
+    print(f"{'figure':<58}{'measured':>22}  {'target':<24}ok")
+    for item in results["figures"]:
+        ok = {True: "yes", False: "NO", None: ""}[item["ok"]]
+        print(f"{item['name']:<58}{item['value']:>22}  {item['target']:<24}{ok}")
 
 
 if __name__ == "__main__":
