@@ -19,7 +19,6 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from fortnox import limits
 from fortnox.documents import document_kind
 from fortnox.errors import error_from_response, transport_error
 from fortnox.oauth import FortnoxOAuth
@@ -112,8 +111,6 @@ class FortnoxClient:
             limit=settings.FORTNOX_RATE_LIMIT, window=settings.FORTNOX_RATE_WINDOW, sleep=sleep
         )
         self.requests_sent = 0
-        #: Field changes made to fit Fortnox's limits on the last create/update.
-        self.adjustments: list[str] = []
 
     # --- transport --------------------------------------------------------------------
     def request(
@@ -186,11 +183,9 @@ class FortnoxClient:
         return self._json("GET", f"/3/customers/{customer_number}")["Customer"]
 
     def create_customer(self, *, customer: dict) -> dict:
-        customer, self.adjustments = limits.clean_customer(customer)
         return self._json("POST", "/3/customers", json={"Customer": customer})["Customer"]
 
     def update_customer(self, *, customer_number: str, customer: dict) -> dict:
-        customer, self.adjustments = limits.clean_customer(customer)
         path = f"/3/customers/{customer_number}"
         return self._json("PUT", path, json={"Customer": customer})["Customer"]
 
@@ -214,7 +209,6 @@ class FortnoxClient:
         return self._json("GET", f"/3/articles/{article_number}")["Article"]
 
     def create_article(self, *, article: dict) -> dict:
-        article, self.adjustments = limits.clean_article(article)
         return self._json("POST", "/3/articles", json={"Article": article})["Article"]
 
     def find_article(self, *, article_number: str = "", description: str = "") -> dict | None:
@@ -241,9 +235,10 @@ class FortnoxClient:
         return self._json("POST", "/3/prices", json=body)["Price"]
 
     # --- invoices and orders: one set of operations, the kind as data ------------------
+    # Payloads are sent exactly as given: the engine fits them to Fortnox's field limits
+    # when it builds them (fortnox.limits), so what a preview shows is what is sent.
     def create_document(self, *, kind: str, document: dict) -> dict:
         spec = document_kind(kind)
-        document, self.adjustments = limits.clean_document(document, spec.rows_key)
         return self._json("POST", spec.path, json={spec.envelope: document})[spec.envelope]
 
     def get_document(self, *, kind: str, document_number: str) -> dict:

@@ -2,8 +2,11 @@
 
 Pure functions: the engine decides the customer number, each line's article and the
 integration's options; these functions only say how Fortnox wants it written.
-Rows carry the source's unit price and its whole-row discount as an AMOUNT, so Fortnox's
-arithmetic reproduces the source's per-line amounts instead of re-rounding unit prices.
+
+Rows carry the source's own amounts, so Fortnox's arithmetic reproduces them instead of
+re-rounding unit prices. Whether Fortnox takes an AMOUNT discount off the row or off each
+unit is not confirmed (the reference marks the row reading as inferred), so a discounted
+row is shaped so that both readings give the same total (``row_pricing``).
 """
 
 from __future__ import annotations
@@ -11,9 +14,52 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from integrations.documents import ZERO, Customer, CustomerKind, Line, LineKind, SalesDocument
+from integrations.documents import (
+    CENT,
+    ZERO,
+    Customer,
+    CustomerKind,
+    Line,
+    LineKind,
+    SalesDocument,
+)
 
-NO_VAT_TYPES = frozenset({"EUREVERSEDVAT", "EXPORT"})
+# VAT types whose documents carry no VAT: reverse charge (EU and Swedish construction) and
+# export; the buyer accounts for any VAT.
+NO_VAT_TYPES = frozenset({"EUREVERSEDVAT", "EXPORT", "SEREVERSEDVAT"})
+SWEDISH_RATES = frozenset({Decimal(25), Decimal(12), Decimal(6)})
+FREIGHT_RATE = Decimal(25)  # Fortnox taxes Freight at 25 %
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """Accounts the integration chose (None: Fortnox's own default).
+
+    ``sales`` is the sales account per Swedish VAT rate, for new articles; the VAT-type
+    accounts go on rows and new articles for reverse-charge EU buyers and exports."""
+
+    gift_card: int | None = None
+    duty: int | None = None
+    tip: int | None = None
+    sales: dict[Decimal, int] = field(default_factory=dict)
+    eu_goods: int | None = None
+    eu_services: int | None = None
+    export: int | None = None
+
+    def for_vat_type(self, vat_type: str, line: Line) -> int | None:
+        if vat_type == "EUREVERSEDVAT":
+            return self.eu_goods if line.requires_shipping else self.eu_services
+        if vat_type == "EXPORT":
+            return self.export
+        return None
+
+
+# Lines with an account of their own and no VAT, whatever the customer.
+OWN_ACCOUNT_KINDS = {
+    LineKind.GIFT_CARD: "gift_card",
+    LineKind.DUTY: "duty",
+    LineKind.TIP: "tip",
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +73,8 @@ class DocumentOptions:
     gift_card_account: int | None = None
     remarks: str = ""
     credit_invoice_reference: str = ""
+    vat_type: str = ""  # the customer's VAT type, when known
+    accounts: Accounts | None = None
 
 
 @dataclass(frozen=True)
@@ -68,26 +116,75 @@ def envelope(document_type: str) -> tuple[str, str]:
 
 
 def _num(value: Decimal) -> float:
+    # JSON has no decimal type; a float of a value with two decimals prints exactly.
     return float(value)
 
 
+def row_pricing(line: Line) -> tuple[Decimal, Decimal, Decimal, str]:
+    """(quantity, unit price, AMOUNT discount, description) for a line, such that the row
+    total is the same whether Fortnox takes the discount off the row or off each unit:
+
+    * no discount, or a quantity of one: the line as it is;
+    * a discount that leaves a net unit price in whole öre: that net price, no discount;
+    * otherwise one row of quantity one for the whole line ("3 x ..."), with the discount.
+    """
+    quantity, price, discount = line.quantity, line.unit_price, line.discount
+    if not discount or quantity == 1:
+        return quantity, price, discount, line.description
+    net = (quantity * price - discount) / quantity
+    if net == net.quantize(CENT):
+        return quantity, net.quantize(CENT), ZERO, line.description
+    whole = (quantity * price).quantize(CENT)
+    return Decimal(1), whole, discount, f"{quantity} x {line.description}"
+
+
+def row_account(line: Line, options: DocumentOptions) -> int | None:
+    """The account a row names (None: the article's, else Fortnox's default): gift cards,
+    duties and tips their own; EU reverse-charge and export rows the VAT type's; shipping
+    taxed at a reduced rate (a mixed basket's 12 % or 6 % part) that rate's sales account,
+    as the shipping article's account is for 25 %."""
+    accounts = options.accounts or Accounts(gift_card=options.gift_card_account)
+    if line.kind in OWN_ACCOUNT_KINDS:
+        return getattr(accounts, OWN_ACCOUNT_KINDS[line.kind])
+    if account := accounts.for_vat_type(options.vat_type, line):
+        return account
+    if line.kind == LineKind.SHIPPING and line.vat_rate != FREIGHT_RATE:
+        return accounts.sales.get(line.vat_rate)
+    return None
+
+
 def build_row(line: Line, *, article_number: str, document_type: str, sign: int, options) -> dict:
-    quantity = _num(line.quantity * sign)
+    quantity, price, discount, description = row_pricing(line)
     row: dict = {}
-    if article_number:
+    if article_number and line.kind not in OWN_ACCOUNT_KINDS:
         row["ArticleNumber"] = article_number
-    row["Description"] = line.description
+    row["Description"] = description
     if document_kind(document_type).ordered_quantity:
-        row["OrderedQuantity"] = quantity
-    row["DeliveredQuantity"] = quantity
-    row["Price"] = _num(line.unit_price)
+        row["OrderedQuantity"] = _num(quantity * sign)
+    row["DeliveredQuantity"] = _num(quantity * sign)
+    row["Price"] = _num(price)
     row["VAT"] = _num(line.vat_rate)
-    if line.discount:
-        row["Discount"] = _num(line.discount * sign)
+    if discount:
+        row["Discount"] = _num(discount * sign)
         row["DiscountType"] = "AMOUNT"
-    if line.kind == LineKind.GIFT_CARD and options.gift_card_account:
-        row["AccountNumber"] = options.gift_card_account
+    if account := row_account(line, options):
+        row["AccountNumber"] = account
     return row
+
+
+def freight_problem(doc: SalesDocument, options: DocumentOptions) -> str:
+    """Why shipping cannot go in Fortnox's Freight (taxed at 25 %), or "" when it can."""
+    shipping = doc.lines_of(LineKind.SHIPPING)
+    if options.shipping != "freight" or not shipping:
+        return ""
+    rates = {line.vat_rate for line in shipping}
+    if rates == {FREIGHT_RATE} or (options.vat_type in NO_VAT_TYPES and rates == {ZERO}):
+        return ""
+    shown = " and ".join(f"{rate} %" for rate in sorted(rates, reverse=True))
+    return (
+        f"Shipping is taxed at {shown}, but Fortnox's Freight field is taxed at 25 %;"
+        " shipping was sent as rows instead."
+    )
 
 
 def freight_excluding_vat(doc: SalesDocument, include_vat: bool) -> Decimal:
@@ -99,6 +196,13 @@ def freight_excluding_vat(doc: SalesDocument, include_vat: bool) -> Decimal:
     return amount
 
 
+def your_order_number(doc: SalesDocument, limit: int = 30) -> str:
+    """The order's name when it fits YourOrderNumber, else its number alone."""
+    if len(doc.number) <= limit or not doc.short_number:
+        return doc.number
+    return doc.short_number
+
+
 def build_document(doc: SalesDocument, options: DocumentOptions) -> dict:
     """The body of ``POST /3/invoices`` or ``/3/orders`` (without the envelope)."""
     include_vat = (
@@ -106,13 +210,15 @@ def build_document(doc: SalesDocument, options: DocumentOptions) -> dict:
     )
     sign = -1 if doc.is_credit else 1
     kind = document_kind(options.document_type)
+    freight = options.shipping == "freight" and not freight_problem(doc, options)
     body: dict = {
         "CustomerNumber": options.customer_number,
         kind.date_field: doc.issued_on.isoformat(),
         "Currency": doc.currency,
         "VATIncluded": include_vat,
         "ExternalInvoiceReference1": doc.source_key,
-        "YourOrderNumber": doc.number,
+        "ExternalInvoiceReference2": doc.number,  # the order's name, whole
+        "YourOrderNumber": your_order_number(doc),
         "Remarks": options.remarks,
     }
     if doc.currency_rate is not None:
@@ -121,7 +227,7 @@ def build_document(doc: SalesDocument, options: DocumentOptions) -> dict:
         body["CreditInvoiceReference"] = options.credit_invoice_reference
     rows = []
     for index, line in enumerate(doc.lines):
-        if line.kind == LineKind.SHIPPING and options.shipping == "freight":
+        if line.kind == LineKind.SHIPPING and freight:
             continue
         article = options.article_numbers.get(index, "")
         rows.append(
@@ -133,7 +239,7 @@ def build_document(doc: SalesDocument, options: DocumentOptions) -> dict:
                 options=options,
             )
         )
-    if options.shipping == "freight" and doc.lines_of(LineKind.SHIPPING):
+    if freight:
         body["Freight"] = _num(freight_excluding_vat(doc, include_vat) * sign)
     body[kind.rows_key] = rows
     return body
@@ -179,11 +285,35 @@ def build_customer(customer: Customer, *, vat_type: str, defaults: dict[str, str
     return body
 
 
-def build_article(line: Line, *, article_number: str) -> dict:
-    """The body of ``POST /3/articles`` for a product met for the first time."""
-    body: dict = {"Description": line.description, "Type": "STOCK"}
+def article_vat_rate(line: Line) -> Decimal | None:
+    """The Swedish rate a new article gets from its first line; None when the line's rate
+    says nothing about the product at home (0 on an export or reverse-charge sale, a
+    foreign OSS rate): Fortnox's default then applies."""
+    return line.vat_rate if line.vat_rate in SWEDISH_RATES else None
+
+
+def build_article(
+    line: Line, *, article_number: str, accounts: Accounts | None = None, unit: str = ""
+) -> dict:
+    """The body of ``POST /3/articles`` for a product met for the first time: the line's
+    VAT rate and that rate's sales account, SERVICE when the product needs no shipping,
+    the accounts for EU and export sales, and the unit."""
+    accounts = accounts or Accounts()
+    service = not line.requires_shipping
+    body: dict = {"Description": line.description, "Type": "SERVICE" if service else "STOCK"}
     if article_number:
         body["ArticleNumber"] = article_number
+    rate = article_vat_rate(line)
+    if rate is not None:
+        body["VAT"] = _num(rate)
+        if account := accounts.sales.get(rate):
+            body["SalesAccount"] = account
+    eu = accounts.eu_services if service else accounts.eu_goods
+    for name, account in (("EUAccount", eu), ("ExportAccount", accounts.export)):
+        if account:
+            body[name] = account
+    if unit:
+        body["Unit"] = unit
     return body
 
 

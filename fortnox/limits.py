@@ -1,6 +1,8 @@
 """Fortnox's field limits, applied before sending so a document is never refused for length.
 
-Every change is returned as a sentence, so the run log says what was cut.
+The engine applies them last, after field mappings, when it builds a payload (the preview
+shows that same payload); the client sends exactly what it is given. Every change is
+returned as a sentence, so the run log says what was cut.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def _country(payload: dict, name: str, where: str, notes: list[str]) -> None:
         payload[name] = value.upper()
 
 
-def clean_customer(customer: dict) -> tuple[dict, list[str]]:
+def fit_customer(customer: dict) -> tuple[dict, list[str]]:
     out, notes = dict(customer), []
     _truncate(out, CUSTOMER_LIMITS, "Customer ", notes)
     _truncate(out, {"DeliveryZipCode": 10}, "Customer ", notes)
@@ -63,7 +65,7 @@ def clean_customer(customer: dict) -> tuple[dict, list[str]]:
     return out, notes
 
 
-def clean_article(article: dict) -> tuple[dict, list[str]]:
+def fit_article(article: dict) -> tuple[dict, list[str]]:
     out, notes = dict(article), []
     number = out.get("ArticleNumber")
     if isinstance(number, str):
@@ -75,7 +77,7 @@ def clean_article(article: dict) -> tuple[dict, list[str]]:
     return out, notes
 
 
-def clean_document(document: dict, rows_key: str) -> tuple[dict, list[str]]:
+def fit_document(document: dict, rows_key: str) -> tuple[dict, list[str]]:
     out, notes = dict(document), []
     _truncate(out, DOCUMENT_LIMITS, "", notes)
     _country(out, "CountryCode", "", notes)

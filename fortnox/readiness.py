@@ -7,7 +7,7 @@ gaps in their numbering), because Fortnox has no endpoint that lists usable VAT 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -19,6 +19,10 @@ from integrations.errors import ConnectorError
 from integrations.models import Connection
 
 VAT_RATES = (25, 12, 6, 0)
+#: Checks the engine adds, called as ``check(connection=..., client=...)`` and returning
+#: ``Check``s: what a tenant needs can depend on the sales booked into it (the foreign VAT
+#: rates of recent orders), which this package does not read (see ``register_check``).
+EXTRA_CHECKS: list[Callable[..., list[Check]]] = []
 ARTICLE_LABELS = {"shipping": gettext_lazy("shipping"), "placeholder": gettext_lazy("placeholder")}
 
 
@@ -29,6 +33,13 @@ class Check:
     detail: str = ""
     fix: str = ""
     warning: bool = False
+
+
+def register_check(check: Callable[..., list[Check]]) -> Callable[..., list[Check]]:
+    """Add a check to every readiness check (once)."""
+    if check not in EXTRA_CHECKS:
+        EXTRA_CHECKS.append(check)
+    return check
 
 
 def _needs(integrations: Iterable) -> dict[str, set]:
@@ -82,7 +93,27 @@ def readiness_check(*, connection: Connection, client: FortnoxClient | None = No
     checks += _currency_checks(client, needs["currencies"])
     checks += _article_checks(client, needs["articles"])
     checks.append(_vat_probe(client))
+    for extra in EXTRA_CHECKS:
+        checks += extra(connection=connection, client=client)
     return checks
+
+
+def rate_probe(client: FortnoxClient, *, customer_number: str, rate) -> ConnectorError | None:
+    """Whether Fortnox takes a row at ``rate`` on a draft order for this customer: None if
+    it does (the order is cancelled at once), else its refusal."""
+    order = {
+        "CustomerNumber": customer_number,
+        "OrderDate": timezone.localdate().isoformat(),
+        "Remarks": "Readiness check by fortnox-bridge; cancelled automatically.",
+        "OrderRows": [{"Description": f"VAT {rate} % check", "OrderedQuantity": 1,
+                       "DeliveredQuantity": 1, "Price": 0, "VAT": float(rate)}],
+    }  # fmt: skip
+    try:
+        created = client.create_order(order=order)
+    except ConnectorError as exc:
+        return exc
+    client.request("PUT", f"/3/orders/{created['DocumentNumber']}/cancel")
+    return None
 
 
 def _scope_checks(connection: Connection, scopes: set[str]) -> list[Check]:

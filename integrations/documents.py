@@ -7,10 +7,12 @@ documents from them. Money is ``Decimal`` with two decimals, in the document's c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from itertools import product
 from typing import Any
 
 ZERO = Decimal("0.00")
@@ -24,6 +26,41 @@ def money(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(CENT)
 
 
+def vat_of(amount: Decimal, rate: Decimal, *, included: bool) -> Decimal:
+    """The VAT in ``amount`` (``included``) or on it, rounded half-up to the öre: how
+    Shopify rounds a line's tax and how Fortnox rounds a row's."""
+    share = rate / (100 + rate) if included else rate / 100
+    return (amount * share).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def split_by_vat(
+    amount: Decimal, parts: Sequence[tuple[Decimal, Decimal]], *, included: bool, reach: int = 6
+) -> tuple[Decimal, ...] | None:
+    """Split ``amount`` over (rate, VAT) parts so that the pieces add up to ``amount`` and
+    each piece's VAT at its rate, rounded, is exactly its part's VAT; None when no such
+    split lies within ``reach`` öre of the one each VAT implies.
+
+    Shopify taxes shipping of a mixed basket proportionally (25 % and 12 % parts) and
+    gives only each rate's tax; the pieces are what each rate was charged on."""
+    if not parts or any(rate <= 0 for rate, _ in parts[:-1]):
+        return None
+    guesses = [_implied(rate, vat, included) for rate, vat in parts[:-1]]
+    for offsets in product(range(-reach, reach + 1), repeat=len(guesses)):
+        pieces = [guess + offset * CENT for guess, offset in zip(guesses, offsets, strict=True)]
+        pieces.append(amount - sum(pieces, ZERO))
+        if all(
+            vat_of(piece, rate, included=included) == vat
+            for piece, (rate, vat) in zip(pieces, parts, strict=True)
+        ):
+            return tuple(pieces)
+    return None
+
+
+def _implied(rate: Decimal, vat: Decimal, included: bool) -> Decimal:
+    base = vat * (100 + rate) / rate if included else vat * 100 / rate
+    return base.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 class CustomerKind(StrEnum):
     PRIVATE = "private"
     COMPANY = "company"
@@ -33,6 +70,8 @@ class LineKind(StrEnum):
     PRODUCT = "product"
     SHIPPING = "shipping"
     GIFT_CARD = "gift_card"  # a sold gift card: a liability, no VAT
+    DUTY = "duty"  # duties collected from the buyer: an outlay passed through, no VAT
+    TIP = "tip"  # a tip: outside VAT, no article
     ADJUSTMENT = "adjustment"  # e.g. a refund discrepancy on a credit
 
 
@@ -85,6 +124,7 @@ class Line:
     # The source gave no rate: the Fortnox article's rate wins once the article is known
     # (``vat_rate`` and ``vat_amount`` are then the fallback's).
     vat_from_article: bool = False
+    requires_shipping: bool = True  # False: a service or digital product
 
     @property
     def amount(self) -> Decimal:
@@ -104,7 +144,7 @@ class Totals:
 class SalesDocument:
     source: str  # the connector's registry key: "shopify", "hubspot"
     source_id: str  # the sale's id in the source (order id, deal id)
-    number: str  # the human number: "#1001"
+    number: str  # the human name, whole: "#1001", "#NORDISKFORM-WEBBUTIK-STHLM-1215"
     issued_on: date
     currency: str  # ISO 4217
     prices_include_vat: bool
@@ -113,6 +153,8 @@ class SalesDocument:
     totals: Totals
     # SEK per one unit of ``currency``; None lets Fortnox use its currency register.
     currency_rate: Decimal | None = None
+    # The number alone ("1215"), for fields too short for the whole name; "" = the name.
+    short_number: str = ""
     is_credit: bool = False
     credit_for: str = ""  # for a credit: the source id of the sale it credits
     warnings: tuple[str, ...] = ()

@@ -6,14 +6,19 @@ no settings. The input is the REST/webhook order shape (the unwrapped body of an
 
 Amounts are copied from Shopify, never recomputed: unit prices, the discount allocations
 of each line and Shopify's own per-line tax. Pitfalls handled here: taxes_included
-(prices, discounts and tax lines then include VAT), presentment vs shop currency, gift
-cards (no VAT), tips (outside VAT) and order edits (``current_quantity``). Order fields:
+(prices, discounts and tax lines then include VAT), the currency (by default the one the
+buyer paid in, ``presentment_money``, with Shopify's own rate; the shop's currency is an
+option, see ``OrderMappingOptions``), gift cards (no VAT), tips (a ``line_items`` entry
+with ``tip_payment_gateway``, outside VAT), duties (``line_items[].duties``, collected for
+the buyer's customs: an outlay without VAT), shipping taxed at several rates (one line per
+rate with Shopify's amounts) and order edits (``current_quantity``). Order fields:
 https://shopify.dev/docs/api/admin-rest/latest/resources/order
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,6 +36,7 @@ from integrations.documents import (
     SalesDocument,
     Totals,
     money,
+    split_by_vat,
 )
 
 SOURCE = "shopify"
@@ -44,6 +50,11 @@ RATE_PLACES = Decimal("0.000001")
 # case, spaces and hyphens.
 VAT_NUMBER_ATTRIBUTES = ("vat_number",)
 ORGANISATION_NUMBER_ATTRIBUTES = ("organisation_number", "organization_number")
+# A tip is a line item with ``tip_payment_gateway``/``tip_payment_method`` ("present only
+# on tips"). GraphQL's LineItem has neither, so a re-read order's tip is recognised as a
+# custom line (no product, no variant, no tax) titled like these, on an order with a tip.
+TIP_TITLES = ("tip", "dricks")
+DUTY_DESCRIPTION = "Tull (utlägg)"
 
 CurrencyBasis = Literal["shop", "presentment"]
 
@@ -136,9 +147,15 @@ def order_to_document(
         currency=currency,
         prices_include_vat=bool(order.get("taxes_included")),
         customer=_customer(order),
-        lines=_product_lines(order, read, options, exempt) + _shipping_lines(order, read, exempt),
+        lines=(
+            _product_lines(order, read, options, exempt)
+            + _tip_lines(order, read, options)
+            + _duty_lines(order, read, options)
+            + _shipping_lines(order, read, exempt)
+        ),
         totals=_totals(order, read, options),
         currency_rate=_currency_rate(order, currency, shop_currency),
+        short_number=_short_number(order),
         warnings=_warnings(order, options),
         context={"order": order, "customer": order.get("customer") or {}},
     )
@@ -184,6 +201,15 @@ def _currency_rate(order: dict[str, Any], currency: str, shop_currency: str) -> 
     return (shop / presentment).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
 
+def _short_number(order: dict[str, Any]) -> str:
+    """The order's number without the shop's prefix ("1215" of "#NORDISKFORM-...-1215"):
+    REST's ``order_number``, else the digits the name ends with."""
+    if number := _text(order, "order_number"):
+        return number
+    match = re.search(r"(\d+)\D*$", _text(order, "name"))
+    return match.group(1) if match else ""
+
+
 def _issued_on(order: dict[str, Any]) -> date:
     stamp = order.get("processed_at") or order.get("created_at")
     if not stamp:
@@ -204,12 +230,6 @@ def _totals(order: dict[str, Any], read: _Money, options: OrderMappingOptions) -
 
 def _warnings(order: dict[str, Any], options: OrderMappingOptions) -> tuple[str, ...]:
     warnings = []
-    tip = money(order.get("total_tip_received"))
-    if tip > 0:
-        warnings.append(
-            f"The order includes a tip of {tip} {order.get('currency')}; tips are outside "
-            "VAT and are not invoiced yet, so the invoice total is lower than Shopify's."
-        )
     if options.use_current_quantities:
         for item in order["line_items"]:
             if 0 < _quantity(item, options) < int(item.get("quantity") or 0):
@@ -226,8 +246,71 @@ def _warnings(order: dict[str, Any], options: OrderMappingOptions) -> tuple[str,
 def _product_lines(
     order: dict[str, Any], read: _Money, options: OrderMappingOptions, exempt: bool
 ) -> tuple[Line, ...]:
-    lines = (_product_line(item, read, options, exempt) for item in order["line_items"])
+    lines = (
+        _product_line(item, read, options, exempt)
+        for item in order["line_items"]
+        if not _is_tip(item, order)
+    )
     return tuple(line for line in lines if line is not None)
+
+
+def _is_tip(item: dict[str, Any], order: dict[str, Any]) -> bool:
+    if item.get("tip_payment_gateway") or item.get("tip_payment_method"):
+        return True
+    custom = not (item.get("product_id") or item.get("variant_id") or item.get("gift_card"))
+    return (
+        custom
+        and not item.get("tax_lines")
+        and _text(item, "title").lower() in TIP_TITLES
+        and money(order.get("total_tip_received")) > 0
+    )
+
+
+def _tip_lines(order: dict[str, Any], read: _Money, options: OrderMappingOptions) -> tuple:
+    """Tips, outside VAT. Tip line items as they are; a tip Shopify reports only in
+    ``total_tip_received`` (no line for it) becomes a line of its own."""
+    lines = []
+    for item in order["line_items"]:
+        quantity = _quantity(item, options)
+        if _is_tip(item, order) and quantity > 0:
+            lines.append(_tip(_description(item) or "Tip", Decimal(quantity), read(item, "price")))
+    unlisted = _tip_total(order, read) - _sum(line.amount for line in lines)
+    if unlisted > 0:
+        lines.append(_tip("Tip", Decimal(1), unlisted))
+    return tuple(lines)
+
+
+def _tip(description: str, quantity: Decimal, price: Decimal) -> Line:
+    return Line(LineKind.TIP, description, quantity, price, vat_rate=Decimal(0))
+
+
+def _tip_total(order: dict[str, Any], read: _Money) -> Decimal:
+    if "total_tip_received_set" in order or not read.plain_is_foreign:
+        return read(order, "total_tip_received")
+    return ZERO  # only the shop-money amount is known: the tip lines stand alone
+
+
+def _duty_lines(order: dict[str, Any], read: _Money, options: OrderMappingOptions) -> tuple:
+    """One line for the duties Shopify collected for the buyer's customs (and any tax on
+    them): an outlay passed through, without VAT."""
+    total = ZERO
+    for item in order["line_items"]:
+        quantity = _quantity(item, options)
+        if quantity <= 0:
+            continue
+        duties = _sum(_duty_amount(duty, read) for duty in item.get("duties") or [])
+        total += _prorate(duties, _share(quantity, item))
+    if not total:
+        return ()
+    return (Line(LineKind.DUTY, DUTY_DESCRIPTION, Decimal(1), total, vat_rate=Decimal(0)),)
+
+
+def _duty_amount(duty: dict[str, Any], read: _Money) -> Decimal:
+    """A REST duty holds its amount as ``shop_money``/``presentment_money`` (or in a
+    ``price_set``); the tax lines on it are part of what the buyer paid for customs."""
+    bag = (duty.get("price_set") or duty).get(f"{read.basis}_money") or {}
+    taxes = _sum(read(tax, "price") for tax in duty.get("tax_lines") or [])
+    return money(bag.get("amount")) + taxes
 
 
 def _product_line(
@@ -254,20 +337,25 @@ def _product_line(
         product_id=_text(item, "product_id"),
         variant_id=_text(item, "variant_id"),
         source_line_id=_text(item, "id"),
+        requires_shipping=item.get("requires_shipping") is not False,
     )
 
 
 def _shipping_lines(order: dict[str, Any], read: _Money, exempt: bool) -> tuple[Line, ...]:
+    included = bool(order.get("taxes_included"))
     return tuple(
-        _shipping_line(shipping, read, exempt)
+        line
         for shipping in order.get("shipping_lines") or []
         if not shipping.get("is_removed")
+        for line in _shipping_line(shipping, read, exempt, included)
     )
 
 
-def _shipping_line(shipping: dict[str, Any], read: _Money, exempt: bool) -> Line:
+def _shipping_line(
+    shipping: dict[str, Any], read: _Money, exempt: bool, included: bool
+) -> tuple[Line, ...]:
     rate, vat = _vat(shipping, read, exempt=exempt)
-    return Line(
+    line = Line(
         kind=LineKind.SHIPPING,
         description=_text(shipping, "title") or _text(shipping, "code") or "Shipping",
         quantity=Decimal(1),
@@ -276,6 +364,38 @@ def _shipping_line(shipping: dict[str, Any], read: _Money, exempt: bool) -> Line
         discount=_sum(read(a, "amount") for a in shipping.get("discount_allocations") or []),
         vat_amount=vat,
         source_line_id=_text(shipping, "id"),
+    )
+    return (line,) if exempt else _split_shipping(line, shipping, read, included)
+
+
+def _split_shipping(
+    line: Line, shipping: dict[str, Any], read: _Money, included: bool
+) -> tuple[Line, ...]:
+    """Shipping of a mixed basket taxed at several rates (the Swedish proportional rule):
+    one line per rate, each with Shopify's tax for that rate, on the part of the shipping
+    that tax was charged on. Tax lines that all apply to the whole amount (stacked taxes,
+    such as Canada's GST and PST) stay one line at the rates' sum."""
+    by_rate: dict[Decimal, Decimal] = {}
+    for tax in shipping.get("tax_lines") or []:
+        rate = _percent(Decimal(str(tax.get("rate") or 0)) * 100)
+        by_rate[rate] = by_rate.get(rate, ZERO) + read(tax, "price")
+    if len(by_rate) < 2:
+        return (line,)
+    parts = sorted(by_rate.items(), key=lambda part: part[0], reverse=True)
+    pieces = split_by_vat(line.amount, parts, included=included)
+    if pieces is None:
+        return (line,)
+    return tuple(
+        Line(
+            kind=LineKind.SHIPPING,
+            description=f"{line.description} ({rate} %)",
+            quantity=Decimal(1),
+            unit_price=piece,
+            vat_rate=rate,
+            vat_amount=vat,
+            source_line_id=line.source_line_id,
+        )
+        for piece, (rate, vat) in zip(pieces, parts, strict=True)
     )
 
 

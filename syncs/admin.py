@@ -104,7 +104,10 @@ class IntegrationAdmin(admin.ModelAdmin):
                                   "default_way_of_delivery", "default_terms_of_delivery",
                                   "default_language", "vat_type_overrides"]}),
         ("Articles", {"fields": ["article_match", "missing_article", "placeholder_article",
-                                 "gift_card_account"]}),
+                                 "article_unit"]}),
+        ("Accounts", {"fields": ["sales_account_25", "sales_account_12", "sales_account_6",
+                                 "eu_goods_account", "eu_services_account", "export_account",
+                                 "gift_card_account", "duty_account", "tip_account"]}),
         ("Shipping", {"fields": ["shipping", "shipping_article"]}),
     ]  # fmt: skip
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from fortnox import limits
 from fortnox.client import FortnoxClient
 from fortnox.documents import build_article, price_excluding_vat
 from fortnox.limits import clean_article_number
 from integrations.documents import Line, LineKind, SalesDocument
 from integrations.errors import ConnectorError
+from syncs.building import fitted, integration_accounts
 from syncs.links import link_get, link_lock, link_save
 from syncs.mapping import mappings_apply
 from syncs.models import ExternalLink, Integration
@@ -20,8 +22,18 @@ Missing = Integration.MissingArticle
 class ArticleMissing(ConnectorError):
     """No article matches and the policy says to halt for review."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, missing: tuple[str, ...] = ()) -> None:
         super().__init__(message, permanent=True, provider="syncs")
+        #: what is missing, one "SKU 'X' (line 'Y')" per line, when halting for review
+        self.missing = missing
+
+
+def _halt(missing: list[str]) -> ArticleMissing:
+    if len(missing) == 1:
+        text = f"No Fortnox article matches {missing[0]}. Create or link the article"
+    else:
+        text = f"No Fortnox article matches {', '.join(missing)}. Create or link the articles"
+    return ArticleMissing(f"{text} in Fortnox, then replay this sync.", missing=tuple(missing))
 
 
 def article_key(integration: Integration, line: Line) -> str:
@@ -45,13 +57,21 @@ def articles_resolve(
 ) -> dict[int, str]:
     """Article number per line index ("" for a row without an article)."""
     numbers: dict[int, str] = {}
+    missing: list[str] = []  # every line a halt names, not only the first
     for index, line in enumerate(doc.lines):
         if line.kind == LineKind.SHIPPING:
             numbers[index] = integration.shipping_article
         elif line.kind == LineKind.PRODUCT:
-            numbers[index] = _resolve_line(integration, doc, line, client, log)
+            try:
+                numbers[index] = _resolve_line(integration, doc, line, client, log)
+            except ArticleMissing as error:
+                if not error.missing:
+                    raise
+                missing.extend(m for m in error.missing if m not in missing)
         else:
-            numbers[index] = ""
+            numbers[index] = ""  # gift cards, duties and tips have no article
+    if missing:
+        raise _halt(missing)
     return numbers
 
 
@@ -67,11 +87,20 @@ def _resolve_line(
     with link_lock(integration, KIND, key):
         if number := link_get(integration, KIND, key):
             return number
+        if _create_first(integration):
+            # Fortnox refuses a second article with the number we would give, and the
+            # refusal is resolved by a lookup then: no lookup for an article that is new.
+            return _create(integration, doc, line, key, client, log)
         if found := _lookup(integration, line, client):
             number = found["ArticleNumber"]
             log.info("article", f"Article {number} found in Fortnox for {line.description!r}")
             return link_save(integration, KIND, key, number)
         return _when_missing(integration, doc, line, key, client, log)
+
+
+def _create_first(integration: Integration) -> bool:
+    """Articles numbered by SKU that are created when missing: creating is the lookup."""
+    return integration.article_match == Match.SKU and integration.missing_article == Missing.CREATE
 
 
 def _lookup(integration: Integration, line: Line, client: FortnoxClient) -> dict | None:
@@ -99,14 +128,14 @@ def _when_missing(integration, doc, line, key, client, log) -> str:
         return integration.placeholder_article
     if policy == Missing.CREATE:
         return _create(integration, doc, line, key, client, log)
-    raise ArticleMissing(
-        f"No Fortnox article matches {what} (line {line.description!r}). Create or link the"
-        " article in Fortnox, then replay this sync."
-    )
+    raise _halt([f"{what} (line {line.description!r})"])
 
 
 def _create(integration, doc, line, key, client, log) -> str:
-    payload = article_payload(integration, doc, line, log.warnings)
+    notes: list[str] = []
+    payload = article_payload(integration, doc, line, notes)
+    for note in notes:
+        log.warning("article", note)
     try:
         created = client.create_article(article=payload)
     except ConnectorError as error:
@@ -117,8 +146,6 @@ def _create(integration, doc, line, key, client, log) -> str:
         log.info("article", f"Article {number} already existed in Fortnox; linked")
         return link_save(integration, KIND, key, number) if key else number
     number = created["ArticleNumber"]
-    for note in client.adjustments:
-        log.warning("article", note)
     # Linked before the price is set: a retry after a failed price must not make another.
     if key:
         number = link_save(integration, KIND, key, number)
@@ -146,7 +173,13 @@ def _taken_by_this_product(integration, line, payload, error, client) -> dict | 
 def article_payload(
     integration: Integration, doc: SalesDocument, line: Line, warnings: list[str]
 ) -> dict:
-    body = build_article(line, article_number=new_article_number(integration, line))
-    return mappings_apply(
+    body = build_article(
+        line,
+        article_number=new_article_number(integration, line),
+        accounts=integration_accounts(integration),
+        unit=integration.article_unit,
+    )
+    body = mappings_apply(
         integration=integration, target="article", payload=body, doc=doc, warnings=warnings
     )
+    return fitted(limits.fit_article(body), warnings)

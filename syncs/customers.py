@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from fortnox import limits
 from fortnox.client import FortnoxClient
 from fortnox.documents import build_customer
 from integrations.documents import SalesDocument
 from integrations.errors import ConnectorError
+from syncs.building import fitted
 from syncs.expressions import MissingValue, resolve_path
 from syncs.links import link_get, link_lock, link_save
 from syncs.mapping import mapping_context, mappings_apply
 from syncs.models import ExternalLink, Integration
 from syncs.runs import RunLog
-from syncs.vat import vat_type_for
+from syncs.vat import reverse_charge_problem, vat_type_for
 
 KIND = ExternalLink.Kind.CUSTOMER
 Guests = Integration.GuestCustomers
@@ -95,9 +97,10 @@ def customer_payload(integration: Integration, doc: SalesDocument, warnings: lis
         number = source_customer_number(integration, doc)
         if number:
             body["CustomerNumber"] = number
-    return mappings_apply(
+    body = mappings_apply(
         integration=integration, target="customer", payload=body, doc=doc, warnings=warnings
     )
+    return fitted(limits.fit_customer(body), warnings)
 
 
 def customer_resolve(
@@ -136,9 +139,14 @@ def _find_or_create(
         number = found["CustomerNumber"]
         log.info("customer", f"Customer {number} found in Fortnox by {integration.customer_match}")
         return number
-    payload = customer_payload(integration, doc, log.warnings)
+    notes: list[str] = []
+    payload = customer_payload(integration, doc, notes)
+    for note in notes:
+        log.warning("customer", note)
     if not payload.get("Name"):
         raise CustomerUnresolved("The sale has no customer name to create a customer from.")
+    if problem := reverse_charge_problem(doc.customer, payload.get("VATType", "")):
+        raise CustomerUnresolved(problem)
     try:
         created = client.create_customer(customer=payload)
     except ConnectorError as error:
@@ -150,8 +158,6 @@ def _find_or_create(
         return number
     number = created["CustomerNumber"]
     log.info("customer", f"Customer {number} created", {"Customer": payload})
-    for note in client.adjustments:
-        log.warning("customer", note)
     return number
 
 

@@ -121,6 +121,46 @@ class Integration(models.Model):
     gift_card_account = models.PositiveIntegerField(
         default=2420, help_text="Account for sold gift cards (a liability, no VAT)."
     )
+    duty_account = models.PositiveIntegerField(
+        default=3530,
+        help_text="Account for duties collected from the buyer (an outlay passed through,"
+        " no VAT). BAS: 3530.",
+    )
+    tip_account = models.PositiveIntegerField(
+        default=3990, help_text="Account for tips (no VAT, no article). BAS: 3990."
+    )
+    sales_account_25 = models.PositiveIntegerField(
+        default=3001, help_text="Sales account of new articles at 25 % VAT. BAS: 3001."
+    )
+    sales_account_12 = models.PositiveIntegerField(
+        default=3002, help_text="Sales account of new articles at 12 % VAT. BAS: 3002."
+    )
+    sales_account_6 = models.PositiveIntegerField(
+        default=3003, help_text="Sales account of new articles at 6 % VAT. BAS: 3003."
+    )
+    eu_goods_account = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=3108,
+        help_text="Rows of goods to EU businesses (reverse charge). BAS: 3108. Blank: the"
+        " article's account.",
+    )
+    eu_services_account = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=3308,
+        help_text="Rows of services to EU businesses (reverse charge). BAS: 3308. Blank:"
+        " the article's account.",
+    )
+    export_account = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=3105,
+        help_text="Rows of sales outside the EU. BAS: 3105. Blank: the article's account.",
+    )
+    article_unit = models.CharField(
+        max_length=10, blank=True, default="st", help_text="Unit of new articles (e.g. st)."
+    )
     prices_include_vat = models.CharField(
         max_length=10, choices=PricesIncludeVat.choices, default="source"
     )

@@ -16,6 +16,7 @@ from syncs.customers import (
 )
 from syncs.links import link_get
 from syncs.models import ExternalLink, Integration
+from syncs.vat import reverse_charge_problem
 
 NEW_CUSTOMER = "(new customer)"
 NO_CUSTOMER = "(no guest customer set)"
@@ -59,7 +60,10 @@ def _customer(integration: Integration, doc: SalesDocument, warnings: list[str])
         warnings.append(error.message)
         return None, NO_CUSTOMER
     linked = _linked(integration, ExternalLink.Kind.CUSTOMER, customer_link_key(integration, doc))
-    return customer_payload(integration, doc, warnings), linked
+    payload = customer_payload(integration, doc, warnings)
+    if not linked and (problem := reverse_charge_problem(doc.customer, payload["VATType"])):
+        warnings.append(problem)
+    return payload, linked
 
 
 def _linked(integration: Integration, kind: str, key: str) -> str:

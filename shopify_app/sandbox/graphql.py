@@ -173,6 +173,24 @@ def line_item(record: dict, currencies: tuple[str, str]) -> dict:
         "discountAllocations": allocations(record.get("discount_allocations"), currencies),
         "product": {"id": gid("Product", product)} if product else None,
         "variant": {"id": gid("ProductVariant", variant)} if variant else None,
+        "duties": [duty(item, currencies) for item in record.get("duties") or []],
+    }
+
+
+def duty(record: dict, currencies: tuple[str, str]) -> dict:
+    """A GraphQL Duty from a REST duty (its amount as ``shop_money``/``presentment_money``,
+    or in a ``price_set``)."""
+    twin = record.get("price_set") or {
+        "shop_money": record["shop_money"],
+        "presentment_money": record["presentment_money"],
+    }
+    return {
+        "__typename": "Duty",
+        "id": gid("Duty", record["id"]),
+        "harmonizedSystemCode": record.get("harmonized_system_code"),
+        "countryCodeOfOrigin": record.get("country_code_of_origin"),
+        "price": bag({"price_set": twin}, "price", currencies),
+        "taxLines": tax_lines(record.get("tax_lines"), currencies),
     }
 
 
@@ -320,6 +338,9 @@ def order(record: dict) -> dict:
     }
     for name, key in MONEY_FIELDS.items():
         node[name] = bag(record, key, currencies)
+    from shopify_app.sandbox.refunds import nodes_of
+
+    node["refunds"] = nodes_of(record)
     return node
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from fortnox.client import FortnoxClient
+from fortnox.limits import fit_article
 from integrations.errors import ConnectorError
 from integrations.models import Connection
 
@@ -56,11 +57,12 @@ def test_organisation_number_lookup_ignores_formatting(client):
 
 
 def test_articles_and_prices(client, fortnox_sandbox):
-    created = client.create_article(article={"ArticleNumber": "TS 1.M", "Description": "T-shirt"})
+    article, notes = fit_article({"ArticleNumber": "TS 1.M", "Description": "T-shirt"})
+    created = client.create_article(article=article)
     client.set_price(article_number=created["ArticleNumber"], price=Decimal("199.20"))
 
     assert created["ArticleNumber"] == "TS-1-M"
-    assert "Article number 'TS 1.M' sent as 'TS-1-M'" in client.adjustments
+    assert notes == ["Article number 'TS 1.M' sent as 'TS-1-M'"]
     assert client.find_article(article_number="TS-1-M")["Description"] == "T-shirt"
     assert client.find_article(description="t-shirt")["ArticleNumber"] == "TS-1-M"
     assert fortnox_sandbox.tenant("1234567").prices["A/TS-1-M/0"]["Price"] == 199.2

@@ -7,6 +7,7 @@ import requests
 import responses
 
 from fortnox.client import FortnoxClient
+from fortnox.limits import fit_document
 from integrations.errors import ConnectorError
 from tests.factories import ConnectionFactory
 
@@ -205,23 +206,39 @@ def test_exact_customer_lookup_ignores_substring_matches(mocked_http, client):
     assert client.find_customer(email="ann@x.se")["CustomerNumber"] == "2"
 
 
-def test_long_fields_are_truncated_and_reported(mocked_http, client):
+def test_the_client_sends_a_document_exactly_as_given(mocked_http, client):
+    """Field limits are the engine's (fortnox.limits, applied when the payload is built, so
+    the preview shows it); the client never changes what it is given."""
     mocked_http.post(f"{API}/invoices", status=201, json={"Invoice": {"DocumentNumber": "1"}})
+    invoice = {
+        "CustomerNumber": "1",
+        "YourOrderNumber": "X" * 40,
+        "InvoiceRows": [{"ArticleNumber": "SKU 1.A", "Description": "d" * 300}],
+    }
 
-    client.create_invoice(
-        invoice={
-            "CustomerNumber": "1",
-            "YourOrderNumber": "X" * 40,
-            "InvoiceRows": [{"ArticleNumber": "SKU 1.A", "Description": "d" * 300}],
-        }
-    )
+    client.create_invoice(invoice=invoice)
 
     import json
 
-    sent = json.loads(mocked_http.calls[0].request.body)["Invoice"]
-    assert sent["YourOrderNumber"] == "X" * 30
-    assert sent["InvoiceRows"][0] == {"ArticleNumber": "SKU-1-A", "Description": "d" * 255}
-    assert "YourOrderNumber shortened from 40 to 30 characters" in client.adjustments
+    assert json.loads(mocked_http.calls[0].request.body) == {"Invoice": invoice}
+
+
+def test_long_fields_are_fitted_and_each_change_is_a_sentence():
+    fitted, notes = fit_document(
+        {
+            "CustomerNumber": "1",
+            "YourOrderNumber": "X" * 40,
+            "InvoiceRows": [{"ArticleNumber": "SKU 1.A", "Description": "d" * 300}],
+        },
+        "InvoiceRows",
+    )
+
+    assert fitted["YourOrderNumber"] == "X" * 30
+    assert fitted["InvoiceRows"][0] == {"ArticleNumber": "SKU-1-A", "Description": "d" * 255}
+    assert notes == [
+        "YourOrderNumber shortened from 40 to 30 characters",
+        "Row 1 Description shortened from 300 to 255 characters",
+    ]
 
 
 def test_a_create_that_could_not_connect_is_sent_again(mocked_http, client):

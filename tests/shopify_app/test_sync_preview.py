@@ -55,7 +55,11 @@ def test_preview_prints_one_json_object_and_calls_no_api_and_writes_nothing(
     assert all(list(article) == ["Article"] for article in data["articles"])
     assert list(data["document"]) == ["Invoice"]
     order = json.loads(path.read_text())
-    assert data["document"]["Invoice"]["YourOrderNumber"] == order["name"]
+    invoice = data["document"]["Invoice"]
+    assert invoice["ExternalInvoiceReference2"] == order["name"]  # the name, whole
+    assert invoice["YourOrderNumber"] == (
+        order["name"] if len(order["name"]) <= 30 else str(order["order_number"])
+    )
     assert data["document"]["Invoice"]["ExternalInvoiceReference1"] == (
         f"shopify:sale:{order['id']}"
     )
@@ -88,6 +92,11 @@ def test_preview_of_the_single_rate_order_is_exactly_this(http_watched):
                     "Description": "Ullmössa - Grå",
                     "Type": "STOCK",
                     "ArticleNumber": "NF-MOS-GRA",
+                    "VAT": 25.0,
+                    "SalesAccount": 3001,
+                    "EUAccount": 3108,
+                    "ExportAccount": 3105,
+                    "Unit": "st",
                 }
             },
             {
@@ -95,6 +104,11 @@ def test_preview_of_the_single_rate_order_is_exactly_this(http_watched):
                     "Description": "Halsduk Merino - Marinblå",
                     "Type": "STOCK",
                     "ArticleNumber": "NF-HAL-MAR",
+                    "VAT": 25.0,
+                    "SalesAccount": 3001,
+                    "EUAccount": 3108,
+                    "ExportAccount": 3105,
+                    "Unit": "st",
                 }
             },
         ],
@@ -105,6 +119,7 @@ def test_preview_of_the_single_rate_order_is_exactly_this(http_watched):
                 "Currency": "SEK",
                 "VATIncluded": True,
                 "ExternalInvoiceReference1": "shopify:sale:6120450000041",
+                "ExternalInvoiceReference2": "#1041",
                 "YourOrderNumber": "#1041",
                 "Remarks": "Shopify order #1041",
                 "InvoiceRows": [
@@ -205,3 +220,34 @@ def test_bad_payload_from_the_command_line_exits_non_zero_with_the_message(tmp_p
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith(f"CommandError: {path}: Shopify payload is not an order")
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_preview_is_exactly_the_body_fortnox_receives(
+    path, tmp_path, shop_integration, shopify_sandbox, fortnox_sandbox, post_webhooks, mocked_http
+):
+    """Limits, mappings and row shaping all happen before the preview: the create request
+    carries exactly the JSON ``sync_preview --json`` prints (after the sync, so the preview
+    knows the customer and article numbers the sync linked)."""
+    from tests.shopify_app.conftest import SHOP
+    from tests.shopify_app.test_orders_to_fortnox import TABLE, place_scenario
+
+    def place(order):
+        record = shopify_sandbox.create_order(shop=SHOP, order=order, fresh=True)
+        shopify_sandbox.mark_paid(shop=SHOP, order_id=record["id"])
+        return record
+
+    order = place_scenario(path.stem, TABLE[path.stem], shopify_sandbox, fortnox_sandbox, place)
+    [delivery] = shopify_sandbox.webhook_deliveries("orders/paid", order["id"])
+    post_webhooks([delivery])
+    [sent] = [
+        json.loads(call.request.body)
+        for call in mocked_http.calls
+        if call.request.method == "POST" and call.request.url.endswith("/3/invoices")
+    ]
+    payload = tmp_path / "order.json"
+    payload.write_bytes(delivery.body)
+
+    preview = _preview(payload, "--integration", str(shop_integration.pk))
+
+    assert preview["document"] == sent

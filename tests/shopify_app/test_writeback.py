@@ -24,8 +24,9 @@ MERCHANT_NOTE = "Ring innan leverans.\nPortkod 1234"
 STAMP = r"\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}\]"
 REPLAY_URL = r"http://testserver/syncs/replay/(?P<token>[^/\s]+)/"
 HALTED = (
-    "No Fortnox article matches SKU 'NF-MOS-GRA' (line 'Ullmössa - Grå'). Create or link"
-    " the article in Fortnox, then replay this sync."
+    "No Fortnox article matches SKU 'NF-MOS-GRA' (line 'Ullmössa - Grå'), SKU 'NF-HAL-MAR'"
+    " (line 'Halsduk Merino - Marinblå'). Create or link the articles in Fortnox, then"
+    " replay this sync."
 )
 
 

@@ -57,7 +57,8 @@ def test_new_order_creates_customer_articles_and_one_exact_invoice(
         for r in invoice["InvoiceRows"]
     ]
     assert rows == [
-        ("TS-BLUE-M", "T-shirt Blå M", "2", 249.0, 25),
+        # 2 x 249.00 less 49.80: a net unit price of 224.10, so no discount to read two ways
+        ("TS-BLUE-M", "T-shirt Blå M", "2", 224.1, 25),
         ("BOOK-1", "Kokbok", "1", 318.0, 6),
         ("FRAKT", "PostNord", "1", 59.0, 25),
     ]
@@ -128,7 +129,9 @@ def _prime_links(integration, sandbox):
     articles_resolve(integration=integration, doc=fake_doc, client=client, log=RunLog(run))
 
 
-def test_missing_article_halts_the_run_with_the_reason(integration, fake_source, fortnox_sandbox):
+def test_missing_article_halts_the_run_naming_every_missing_article(
+    integration, fake_source, fortnox_sandbox
+):
     integration.missing_article = Integration.MissingArticle.HALT
     integration.save()
     fake_source.documents["1001"] = make_document()
@@ -137,8 +140,8 @@ def test_missing_article_halts_the_run_with_the_reason(integration, fake_source,
 
     assert run.status == SyncRun.Status.FAILED
     assert run.error_message == (
-        "No Fortnox article matches SKU 'TS-BLUE-M' (line 'T-shirt Blå M'). Create or link the"
-        " article in Fortnox, then replay this sync."
+        "No Fortnox article matches SKU 'TS-BLUE-M' (line 'T-shirt Blå M'), SKU 'BOOK-1'"
+        " (line 'Kokbok'). Create or link the articles in Fortnox, then replay this sync."
     )
     assert _invoices(fortnox_sandbox) == {}
     assert not UsageMonth.objects.filter(integration=integration).exists()
@@ -267,3 +270,36 @@ def test_eu_business_customer_is_created_reverse_charged(integration, fake_sourc
     customer = fortnox_sandbox.tenant("1234567").customers[invoice["CustomerNumber"]]
     assert (customer["VATType"], customer["VATNumber"]) == ("EUREVERSEDVAT", "DE811234567")
     assert D(str(invoice["TotalVAT"])) == D("0")
+
+
+def test_a_credit_of_a_sale_booked_as_an_order_references_the_orders_invoice(
+    integration, fake_source, fortnox_sandbox
+):
+    """Credits are invoices: a credit of a sale booked as an order references the invoice
+    Fortnox made from that order, and fails with a sentence while there is none."""
+    integration.document_type = Integration.DocumentType.ORDER
+    integration.save()
+    fake_source.documents["1001"] = make_document()
+    order_number = _run(integration).document_number
+    credit = replace(make_document("r-1"), is_credit=True, credit_for="1001")
+    fake_source.documents["r-1"] = credit
+
+    refused = _run(integration, "r-1")
+
+    assert refused.status == SyncRun.Status.FAILED
+    assert refused.error_message == (
+        f"This refund credits a sale booked as Fortnox order {order_number}, which has not"
+        " been turned into an invoice, and a credit invoice can only credit an invoice."
+        f" Create the invoice from order {order_number} in Fortnox (or credit the sale by"
+        " hand), then replay this sync."
+    )
+    client = FortnoxClient(connection=integration.fortnox)
+    invoice = client.request("PUT", f"/3/orders/{order_number}/createinvoice").json()["Invoice"]
+    fake_source.documents["r-2"] = replace(credit, source_id="r-2")
+
+    credited = _run(integration, "r-2")
+
+    assert credited.status == SyncRun.Status.SUCCEEDED, credited.error_message
+    note = _invoices(fortnox_sandbox)[credited.document_number]
+    assert note["CreditInvoiceReference"] == invoice["DocumentNumber"]
+    assert D(str(note["Total"])) == -D(str(invoice["Total"]))

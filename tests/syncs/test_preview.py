@@ -42,15 +42,30 @@ def test_preview_prints_customer_articles_and_document_with_default_settings(
             "CountryCode": "SE",
         }
     }
+    # New articles get the line's VAT rate with its BAS sales account, the EU and export
+    # accounts, and the unit.
+    accounts = {"EUAccount": 3108, "ExportAccount": 3105, "Unit": "st"}
     assert preview["articles"] == [
         {
             "Article": {
                 "Description": "T-shirt Blå M",
                 "Type": "STOCK",
                 "ArticleNumber": "TS-BLUE-M",
+                "VAT": 25.0,
+                "SalesAccount": 3001,
+                **accounts,
             }
         },
-        {"Article": {"Description": "Kokbok", "Type": "STOCK", "ArticleNumber": "BOOK-1"}},
+        {
+            "Article": {
+                "Description": "Kokbok",
+                "Type": "STOCK",
+                "ArticleNumber": "BOOK-1",
+                "VAT": 6.0,
+                "SalesAccount": 3003,
+                **accounts,
+            }
+        },
     ]
     invoice = preview["document"]["Invoice"]
     assert invoice["CustomerNumber"] == "(new customer)"
