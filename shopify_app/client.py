@@ -213,6 +213,27 @@ class ShopifyClient:
         self._complete_line_items(order_gid, node["lineItems"])
         return gql.order_node_to_rest(node, tz=(data.get("shop") or {}).get("ianaTimezone"))
 
+    def get_order_write_back(self, *, order_id: int | str) -> dict:
+        """What the write-back needs, in the REST shape: ``{note, tags, customer: {id}}``."""
+        data = self.graphql(gql.ORDER_WRITE_BACK_QUERY, {"id": gql.gid("Order", order_id)})
+        node = data.get("order")
+        if node is None:
+            raise self._not_found("order", order_id)
+        customer = node.get("customer")
+        return {
+            "note": node.get("note"),
+            "tags": ", ".join(node.get("tags") or []),
+            "customer": {"id": gql.legacy_id(customer["id"])} if customer else None,
+        }
+
+    def get_refund(self, *, refund_id: int | str) -> dict:
+        """The refund in the REST shape of a ``refunds/create`` body, with its ``order_id``."""
+        data = self.graphql(gql.REFUND_QUERY, {"id": gql.gid("Refund", refund_id)})
+        node = data.get("refund")
+        if node is None:
+            raise self._not_found("refund", refund_id)
+        return gql.refund_node_to_rest(node, tz=(data.get("shop") or {}).get("ianaTimezone"))
+
     def _complete_line_items(self, order_gid: str, connection: dict) -> None:
         page = connection
         while page["pageInfo"]["hasNextPage"]:

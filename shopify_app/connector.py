@@ -14,6 +14,12 @@ from integrations.models import ConnectionStatus
 from shopify_app import services
 from shopify_app.mappers import OrderMappingOptions, order_to_document, parse_order_payload
 from shopify_app.models import ShopifySettings
+from shopify_app.refunds import (
+    as_sold,
+    fully_refunded,
+    parse_refund_payload,
+    refund_to_document,
+)
 from syncs.accounts import source_disconnect
 from syncs.connectors import Outcome, SyncSkipped, Work
 from syncs.models import InboundEvent, Integration
@@ -23,6 +29,8 @@ log = logging.getLogger(__name__)
 PAID = {"paid", "partially_refunded", "refunded"}
 ORDER_TOPICS = {"orders/create", "orders/paid", "orders/fulfilled"}
 DOCUMENT = "document"
+REFUND = "refund"  # one run per refund id: its correction in Fortnox
+REFUND_TOPICS = {"refunds/create"}
 
 
 def trigger_met(order: dict, trigger: str) -> bool:
@@ -155,24 +163,42 @@ class ShopifyConnector:
             return f"{reverse('sandbox-add-app')}?shop={shop}"
         return f"https://{shop}/admin/oauth/install?client_id={django_settings.SHOPIFY_CLIENT_ID}"
 
-    def preview_document(self, *, payload, integration):
-        if isinstance(payload, str):  # a JSON string, not text to parse once more
+    def preview_document(self, *, payload, integration, refund=None):
+        """The order's document; with ``refund`` (a refunds/create body), the credit that
+        refund makes of it."""
+        if isinstance(payload, str) or isinstance(refund, str):  # JSON text, not an object
             raise ValueError("the order payload must be an object, not str")
-        return order_to_document(parse_order_payload(payload), options=mapping_options(integration))
+        order = parse_order_payload(payload)
+        options = mapping_options(integration)
+        if refund is not None:
+            return refund_to_document(order, parse_refund_payload(refund), options=options)
+        return order_to_document(as_sold(order), options=options)
 
     def load_document(self, *, integration: Integration, operation: str, source_id: str):
         """Re-read the order (events arrive late and out of order) and decide from its
-        current state."""
+        current state; for a refund, re-read the refund and its order and map the credit."""
         source = integration.source
         if source.status != ConnectionStatus.ACTIVE:
             raise SyncSkipped(f"The shop is {source.get_status_display().lower()}.")
-        order = services.shopify_client_for(source).get_order(order_id=source_id)
+        client = services.shopify_client_for(source)
+        if operation == REFUND:
+            refund = client.get_refund(refund_id=source_id)
+            order = client.get_order(order_id=refund["order_id"])
+            return refund_to_document(order, refund, options=mapping_options(integration))
+        order = client.get_order(order_id=source_id)
         if order.get("cancelled_at"):
             raise SyncSkipped("The order was cancelled before it was synced.")
         trigger = settings_for(integration).trigger
         if not trigger_met(order, trigger):
             raise SyncSkipped(f"The order is not {trigger} yet.")
-        return order_to_document(order, options=mapping_options(integration))
+        if fully_refunded(order):
+            raise SyncSkipped(
+                "The order was fully refunded before it was synced: there is nothing to"
+                " invoice, and no credit to make."
+            )
+        services.write_back_keep(shop=source.account_id, order=order)
+        # Invoiced as sold: each refund becomes its own correction (its own run).
+        return order_to_document(as_sold(order), options=mapping_options(integration))
 
     def interpret_event(
         self, *, event: InboundEvent, integration: Integration | None
@@ -185,6 +211,11 @@ class ShopifyConnector:
         if event.topic in CATALOG_TOPICS:
             on_catalog_change(event, body, integration)
             return []
+        if event.topic in REFUND_TOPICS:
+            if integration is None:
+                return []
+            label = f"refund of order {order_id(body.get('order_id', ''))}"
+            return [Work(REFUND, order_id(body["id"]), label)]
         if event.topic not in ORDER_TOPICS:
             return []  # recorded; orders/updated (our own writes echo there) and the rest
         if integration is None or not trigger_met(body, settings_for(integration).trigger):
@@ -192,4 +223,7 @@ class ShopifyConnector:
         return [Work(DOCUMENT, order_id(body["id"]), body.get("name", ""))]
 
     def report(self, *, integration: Integration, outcome: Outcome) -> None:
-        services.order_report(integration=integration, outcome=outcome)
+        if outcome.run.operation == REFUND:
+            services.refund_report(integration=integration, outcome=outcome)
+        else:
+            services.order_report(integration=integration, outcome=outcome)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 SYNCED_TAG, ERROR_TAG = "fortnox-synced", "fortnox-error"
 METAFIELD_NAMESPACE, METAFIELD_KEY = "fortnox", "document_number"
 CUSTOMER_KEY = "customer_number"
+# How long a run's read of the order serves its write-back (which normally follows at once).
+WRITE_BACK_KEEP_SECONDS = 600
 # Top-level keys of order and customer bodies that hold personal data.
 PERSONAL_KEYS = frozenset(
     {
@@ -68,7 +71,9 @@ def order_report(*, integration: Integration, outcome: Outcome) -> None:
     if run.status not in (*SyncRun.DONE, SyncRun.Status.FAILED):
         return
     client = shopify_client_for(integration.source)
-    order = client.get_order(order_id=run.source_id)
+    order = write_back_state(
+        client=client, shop=integration.source.account_id, order_id=run.source_id
+    )
     succeeded = run.status in SyncRun.DONE
     gid = order_gid(run.source_id)
     ours = SYNCED_TAG if succeeded else ERROR_TAG
@@ -85,6 +90,63 @@ def order_report(*, integration: Integration, outcome: Outcome) -> None:
     if succeeded and wanted and customer_id:
         owner = customer_gid(customer_id)
         client.set_metafields(metafields=[_metafield(owner, CUSTOMER_KEY, outcome.customer_number)])
+
+
+def write_back_keep(*, shop: str, order: dict) -> None:
+    """Keep what the write-back needs from the order the run has just read (its note, tags
+    and customer), so writing the outcome back does not read the order again."""
+    state = {key: order.get(key) for key in ("note", "tags")}
+    state["customer"] = {"id": (order.get("customer") or {}).get("id")}
+    cache.set(_write_back_key(shop, order["id"]), state, WRITE_BACK_KEEP_SECONDS)
+
+
+def write_back_state(*, client: ShopifyClient, shop: str, order_id: str) -> dict:
+    """The order's note, tags and customer: as the run read them, once (a retried
+    write-back, or one whose run read nothing here, reads them from Shopify)."""
+    key = _write_back_key(shop, order_id)
+    kept = cache.get(key)
+    if kept is not None:
+        cache.delete(key)
+        return kept
+    return client.get_order_write_back(order_id=order_id)
+
+
+def _write_back_key(shop: str, order_id) -> str:
+    return f"shopify:write-back:{shop}:{order_id}"
+
+
+def refund_line(run: SyncRun, outcome: Outcome) -> str:
+    """The note line for a refund's run: what was done in Fortnox (a credit invoice, or a
+    draft corrected or cancelled), or the error and a replay link."""
+    stamp = timezone.localtime(run.finished_at or timezone.now()).strftime("%Y-%m-%d %H:%M")
+    if run.status not in SyncRun.DONE:
+        return f"[{stamp}] Fortnox sync of refund {run.source_id} failed: {run.error_message}" + (
+            f" Replay: {outcome.replay_url}"
+        )
+    done = outcome.summary or f"Fortnox {run.document_type} {run.document_number}."
+    line = f"[{stamp}] Refund {run.source_id}: {done}"
+    if run.status == SyncRun.Status.SUCCEEDED_WITH_WARNING:
+        line += f" Check: {run.error_message}"
+    return line
+
+
+def refund_report(*, integration: Integration, outcome: Outcome) -> None:
+    """Write a refund's outcome onto its order: one note line per refund, and the synced or
+    error tag; the order's metafield keeps the sale's document number. Safe to repeat."""
+    run = outcome.run
+    if run.status not in (*SyncRun.DONE, SyncRun.Status.FAILED):
+        return
+    client = shopify_client_for(integration.source)
+    order_id = str(client.get_refund(refund_id=run.source_id)["order_id"])
+    order = client.get_order(order_id=order_id)
+    ours = SYNCED_TAG if run.status in SyncRun.DONE else ERROR_TAG
+    tags = [tag for tag in _tags(order) if tag not in (SYNCED_TAG, ERROR_TAG)] + [ours]
+    client.update_order(
+        order_id=order_id,
+        note=_with_line(order.get("note") or "", refund_line(run, outcome)),
+        tags=tags,
+        metafields=[],
+    )
 
 
 def customer_number_write_back(*, client: ShopifyClient, customer_id, number: str) -> None:
