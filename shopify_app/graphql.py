@@ -60,6 +60,7 @@ LINE_FIELDS = f"""
     requiresShipping customAttributes {{ key value }}
     originalUnitPriceSet {MONEY} totalDiscountSet {MONEY}
     {TAX_LINES} {ALLOCATIONS} product {{ id }} variant {{ id }}
+    duties {{ id harmonizedSystemCode countryCodeOfOrigin price {MONEY} {TAX_LINES} }}
 """
 ORDER_FIELDS = f"""
     id legacyResourceId name email phone note tags
@@ -310,6 +311,19 @@ def line_item_to_rest(node: dict) -> dict:
         "admin_graphql_api_id": node["id"],
         "product_id": legacy_id((node.get("product") or {}).get("id")),
         "variant_id": legacy_id((node.get("variant") or {}).get("id")),
+def duty_to_rest(node: dict) -> dict:
+    """A GraphQL Duty as a REST ``line_items[].duties[]`` entry (its amount as
+    ``shop_money`` and ``presentment_money``, as REST has it)."""
+    return {
+        "id": str(legacy_id(node["id"])),
+        "admin_graphql_api_id": node["id"],
+        "harmonized_system_code": node.get("harmonizedSystemCode"),
+        "country_code_of_origin": node.get("countryCodeOfOrigin"),
+        **(money_set(node["price"]) or {}),
+        "tax_lines": tax_lines_to_rest(node.get("taxLines")),
+    }
+
+
         "sku": node.get("sku"),
         "title": node["title"],
         "variant_title": node.get("variantTitle"),
@@ -337,6 +351,7 @@ def shipping_line_to_rest(node: dict) -> dict:
     """A GraphQL ShippingLine as a REST ``shipping_lines[]`` entry."""
     return {
         "id": legacy_id(node["id"]),
+        "duties": [duty_to_rest(duty) for duty in node.get("duties") or []],
         "title": node["title"],
         "code": node.get("code"),
         "source": node.get("source"),
@@ -485,6 +500,7 @@ def _order_money(node: dict) -> dict:
 def order_node_to_rest(node: dict, *, tz: str | None = None) -> dict:
     """A GraphQL Order (as ``ORDER_FIELDS`` selects it) in the REST/webhook order shape.
 
+    rest["total_tip_received_set"] = money_set(node.get("totalTipReceivedSet"))
     ``tz`` is the shop's IANA time zone (``shop { ianaTimezone }``); without it timestamps
     stay in UTC as GraphQL sent them.
     """

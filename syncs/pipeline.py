@@ -33,10 +33,11 @@ from syncs.building import (
 from syncs.connectors import SourceUnavailable, SyncSkipped, get_source
 from syncs.customers import customer_resolve
 from syncs.links import link_get, link_save
-from syncs.models import Integration, SyncRun
+from syncs.models import ExternalLink, Integration, SyncRun
 from syncs.reporting import report_schedule
 from syncs.runs import RunLog, run_claim
 from syncs.waiting import run_wait
+from syncs.vat import oss_refusal
 
 log = logging.getLogger(__name__)
 Status = SyncRun.Status
@@ -125,9 +126,7 @@ def _create(
     customer_number = customer_resolve(integration=integration, doc=doc, client=client, log=log_)
     articles = articles_resolve(integration=integration, doc=doc, client=client, log=log_)
     doc = vat_from_articles(doc=doc, article_numbers=articles, client=client, log=log_)
-    credit_ref = ""
-    if doc.is_credit:
-        credit_ref = link_get(integration, integration.document_type, _sale_key(doc))
+    credit_ref = _credit_reference(integration, doc, client) if doc.is_credit else ""
     options = document_options(
         integration,
         doc,
@@ -135,11 +134,15 @@ def _create(
         article_numbers=articles,
         credit_invoice_reference=credit_ref,
     )
-    payload = document_payload(integration, doc, options, log_.warnings)
-    created = client.create_document(kind=options.document_type, document=payload)
-    for note in client.adjustments:
+    notes: list[str] = []
+    payload = document_payload(integration, doc, options, notes)
+    for note in notes:
         log_.warning("document", note)
     number = created["DocumentNumber"]
+    try:
+        created = client.create_document(kind=options.document_type, document=payload)
+    except ConnectorError as error:
+        raise oss_refusal(doc, options.vat_type, error) or error from error
     log_.info("document", f"Fortnox {options.document_type} {number} created", payload)
     return created, customer_number, doc
 
@@ -149,6 +152,26 @@ def _sale_key(doc: SalesDocument) -> str:
 
 
 def _after_create(integration, kind: str, number: str, client: FortnoxClient, log_: RunLog):
+def _credit_reference(integration, doc: SalesDocument, client: FortnoxClient) -> str:
+    """The invoice a credit credits: the sale's invoice, or the invoice Fortnox made from
+    the sale's order. A credit invoice can only reference an invoice."""
+    key = _sale_key(doc)
+    if number := link_get(integration, ExternalLink.Kind.INVOICE, key):
+        return number
+    order = link_get(integration, ExternalLink.Kind.ORDER, key)
+    if not order:
+        return ""
+    invoice = str(client.get_order(document_number=order).get("InvoiceReference") or "0")
+    if invoice not in ("", "0"):
+        return invoice
+    raise SyncFailed(
+        f"This refund credits a sale booked as Fortnox order {order}, which has not been"
+        " turned into an invoice, and a credit invoice can only credit an invoice. Create"
+        f" the invoice from order {order} in Fortnox (or credit the sale by hand), then"
+        " replay this sync."
+    )
+
+
     action = integration.after_create
     if action == Integration.AfterCreate.NOTHING:
         return
