@@ -14,7 +14,10 @@ GOOD_KEY = "q0jMmV2tJ6m8mD1R9Kq2Hc5kq4W3ZlB7a9v0iN1u2xY="
 
 
 def _manage(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    # A fresh process as production starts it: nothing of the test run's own environment
+    # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright's event loop).
+    unset = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     for name in ("DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DATABASE_URL", "SANDBOX_ENABLED"):
         env.pop(name, None)
     for name in [name for name in env if name.startswith(("SECURE_", "SESSION_COOKIE_"))]:
@@ -125,7 +128,10 @@ def test_production_defaults_redirect_to_https_and_send_hsts():
 
 
 def _shell(env_overrides: dict[str, str], script: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    # A fresh process as production starts it: nothing of the test run's own environment
+    # (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright's event loop).
+    unset = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     for name in ("DEBUG", "SANDBOX_ENABLED"):
         env.pop(name, None)
     env.update(
