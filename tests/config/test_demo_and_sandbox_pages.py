@@ -1,0 +1,83 @@
+"""`make run`'s demo seeding and the sandbox pages a person looks at."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from integrations.models import Connection
+from syncs.models import Integration
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def login_file(tmp_path, monkeypatch):
+    path = tmp_path / "demo-login.txt"
+    monkeypatch.setattr("config.demo._login_file", lambda: path)
+    return path
+
+
+def test_the_demo_connects_the_sandboxes_and_prints_the_urls(
+    fortnox_http_sandbox, shopify_http_sandbox, hubspot_http_sandbox, login_file, capsys
+):
+    call_command("sandbox_demo")
+
+    shop = Integration.objects.get(source__provider="shopify")
+    assert shop.fortnox.display_name == "Sandbox AB"
+    assert shop.missing_article == Integration.MissingArticle.CREATE
+    assert shop.source.is_active and shop.fortnox.is_active
+    out = capsys.readouterr().out
+    assert "/sandbox/shopify-admin/add-app/?shop=demo-butik.myshopify.com" in out
+    assert "/sandbox/fortnox/ui/" in out
+    assert f"user demo, password {login_file.read_text().strip()}" in out
+
+
+def test_running_the_demo_again_keeps_the_merchants_settings(
+    fortnox_http_sandbox, shopify_http_sandbox, hubspot_http_sandbox, login_file
+):
+    call_command("sandbox_demo")
+    Integration.objects.update(missing_article="halt")
+
+    call_command("sandbox_demo")
+
+    assert Integration.objects.get().missing_article == "halt"
+    assert Connection.objects.filter(provider="fortnox").count() == 1
+
+
+def test_the_sandbox_fortnox_shows_invoices_with_rows_totals_and_pdf(client, fortnox_http_sandbox):
+    tenant = fortnox_http_sandbox.add_tenant("9999999", "Sandbox AB")
+    tenant.invoices["7"] = {
+        "DocumentNumber": "7",
+        "CustomerNumber": "1",
+        "CustomerName": "Anna Svensson",
+        "InvoiceDate": "2026-12-01",
+        "InvoiceRows": [
+            {"ArticleNumber": "TS-1", "Description": "T-shirt", "DeliveredQuantity": "2",
+             "Price": 249.0, "VAT": 25, "Total": 498.0},
+        ],
+        "Net": 398.4, "TotalVAT": 99.6, "Total": 498.0, "Currency": "SEK",
+    }  # fmt: skip
+
+    listing = client.get("/sandbox/fortnox/ui/").content.decode()
+    one = client.get("/sandbox/fortnox/ui/9999999/invoices/7/")
+    pdf = client.get("/sandbox/fortnox/ui/9999999/invoices/7/pdf/")
+
+    assert "Invoice 7" in listing and "T-shirt" in listing and "498.00 SEK" in listing
+    assert one.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert client.get("/sandbox/fortnox/ui/9999999/invoices/8/").status_code == 404
+
+
+def test_the_sandbox_shopify_lists_orders_with_their_notes(client, shopify_http_sandbox):
+    from shopify_app.sandbox.views import save_sandbox
+    from tests.plugins.shopify import SHOP
+
+    order = shopify_http_sandbox.create_order(shop=SHOP, order="single_vat_25")
+    shopify_http_sandbox.shop(SHOP).orders[order["id"]]["note"] = "Fortnox invoice 1 created."
+    save_sandbox(shopify_http_sandbox)
+
+    page = client.get("/sandbox/shopify-admin/orders/").content.decode()
+
+    assert order["name"] in page
+    assert "Fortnox invoice 1 created." in page
