@@ -26,6 +26,10 @@ FIELD_ENCRYPTION_KEYS = env.csv("FIELD_ENCRYPTION_KEY") or (
     [DEV_FIELD_ENCRYPTION_KEY] if DEBUG else []
 )
 SANDBOX_ENABLED = env.flag("SANDBOX_ENABLED", default=DEBUG)
+# Where the served sandboxes keep their state between restarts; with SANDBOX_PERSIST off
+# it lives in the web process only (faster under load, gone on restart).
+SANDBOX_STATE_DIR = Path(env.text("SANDBOX_STATE_DIR") or BASE_DIR / "var" / "sandbox")
+SANDBOX_PERSIST = env.flag("SANDBOX_PERSIST", default=True)
 # Shopify webhook bodies larger than this are refused (413) before they are read.
 WEBHOOK_MAX_BYTES = env.integer("WEBHOOK_MAX_BYTES", default=1024 * 1024)
 REDIS_URL = env.text("REDIS_URL")
@@ -284,11 +288,15 @@ else:
 
 # --- Task queue (django-q2) --------------------------------------------------------------
 # The ORM broker needs nothing but the database; set REDIS_URL to use Redis instead.
+# A task still running after Q_TIMEOUT seconds is killed; one not acknowledged after
+# Q_RETRY seconds (its worker died) is handed out again. Q_RETRY must exceed Q_TIMEOUT.
+Q_TIMEOUT = env.integer("Q_TIMEOUT", default=300)
+Q_RETRY = env.integer("Q_RETRY", default=360)
 Q_CLUSTER = {
     "name": "fortnox-bridge",
     "workers": env.integer("Q_WORKERS", default=2),
-    "timeout": 300,
-    "retry": 360,  # must exceed timeout; a task not acknowledged by then is handed out again
+    "timeout": Q_TIMEOUT,
+    "retry": Q_RETRY,
     "max_attempts": 1,  # our tasks retry transient errors themselves, with backoff
     "ack_failures": True,
     "catch_up": False,
@@ -302,8 +310,20 @@ Q_CLUSTER = {
 # longer than the task timeout (by then django-q2 has killed a task still running) and no
 # longer than the retry (when the broker hands an unacknowledged task out again), so the
 # broker's re-delivery finds the run claimable instead of throwing itself away.
-SYNC_LEASE_SECONDS = Q_CLUSTER["timeout"] + 30
-assert Q_CLUSTER["timeout"] < SYNC_LEASE_SECONDS <= Q_CLUSTER["retry"]
+SYNC_LEASE_SECONDS = env.integer("SYNC_LEASE_SECONDS", default=min(Q_TIMEOUT + 30, Q_RETRY))
+if not Q_TIMEOUT < SYNC_LEASE_SECONDS <= Q_RETRY:
+    raise env.ConfigurationError(
+        f"SYNC_LEASE_SECONDS ({SYNC_LEASE_SECONDS}) must be more than Q_TIMEOUT ({Q_TIMEOUT})"
+        f" and at most Q_RETRY ({Q_RETRY})"
+    )
+# Seconds before a run's attempts 2, 3, ... after a transient failure (its last delay is
+# the last retry: a run gives up after len + 1 attempts).
+_retry_delays = env.csv("SYNC_RETRY_DELAYS", "30,120,600,1800,3600")
+if not all(part.isdigit() for part in _retry_delays):
+    raise env.ConfigurationError(
+        f"SYNC_RETRY_DELAYS must be whole seconds separated by commas, got {_retry_delays!r}"
+    )
+SYNC_RETRY_DELAYS = tuple(int(part) for part in _retry_delays)
 # The dispatcher hands stored work to the queue again when its first hand-off failed or
 # was lost; it leaves alone what was stored or queued less than this many seconds ago.
 OUTBOX_GRACE_SECONDS = env.integer("OUTBOX_GRACE_SECONDS", default=10)

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -187,7 +188,6 @@ def _credit_reference(integration, doc: SalesDocument, client: FortnoxClient) ->
 
 
 # --- running ---------------------------------------------------------------------------
-RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds before attempts 2..6
 
 
 def run_execute(*, run_id: int) -> SyncRun:
@@ -228,11 +228,12 @@ def run_execute(*, run_id: int) -> SyncRun:
 
 def _failed(run: SyncRun, run_log: RunLog, error: ConnectorError) -> None:
     run_log.error("error", error.message, error.detail or None)
-    if error.permanent or run.attempts > len(RETRY_DELAYS):
+    delays = settings.SYNC_RETRY_DELAYS  # seconds before attempts 2, 3, ...
+    if error.permanent or run.attempts > len(delays):
         suffix = "" if error.permanent else f" (gave up after {run.attempts} attempts)"
         _finish(run, Status.FAILED, error.message + suffix)
         return
-    delay = max(RETRY_DELAYS[run.attempts - 1], error.retry_after or 0)
+    delay = max(delays[run.attempts - 1], error.retry_after or 0)
     run.status = Status.PENDING
     run.error_message = error.message
     run.next_attempt_at = run.queued_at = timezone.now() + timedelta(seconds=delay)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from fortnox.sandbox import errors, router
+from fortnox.sandbox import errors, remote, router
 from fortnox.sandbox.context import Context
 from fortnox.sandbox.control import TenantControls
 from fortnox.sandbox.errors import Response, json_response
@@ -185,6 +185,8 @@ class FortnoxSandbox(TenantControls):
             "headers": {k.lower(): v for k, v in (headers or {}).items()},
             "body": body.encode() if isinstance(body, str) else (body or b""),
         }
+        if path == "/_control" or path.startswith("/_control/"):
+            return remote.handle(self, method, path, request)
         with self._lock:
             now = self.now()
             tenant, grant = None, None

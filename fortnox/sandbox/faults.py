@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -12,7 +13,8 @@ class Faults:
 
     Rates are shares of requests (0.0-1.0) drawn from a seeded generator, so a test run is
     repeatable. ``crash_after_create`` counts down: each of the next N successful POST creates
-    is committed, but its caller gets no answer.
+    is committed, but its caller gets no answer. ``injected`` counts the faults dealt, by
+    kind (``timeout``, ``error``, ``rate_limit``, ``crash``).
     """
 
     latency: float = 0.0
@@ -22,6 +24,7 @@ class Faults:
     crash_after_create: int = 0
     timeout_seconds: float = 1.0
     seed: int = 0
+    injected: Counter = field(default_factory=Counter, repr=False)
     _random: random.Random = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -48,6 +51,7 @@ class Faults:
             ("rate_limit", self.rate_limit_rate),
         ):
             if draw < rate:
+                self.injected[name] += 1
                 return name
             draw -= rate
         return None
@@ -56,5 +60,6 @@ class Faults:
         """Whether this successful create loses its answer (and count it)."""
         if self.crash_after_create > 0:
             self.crash_after_create -= 1
+            self.injected["crash"] += 1
             return True
         return False

@@ -1,4 +1,5 @@
-"""Sandbox URLs, included under ``/sandbox/fortnox/``: ``3/...`` and ``oauth-v1/...``."""
+"""Sandbox URLs, included under ``/sandbox/fortnox/``: ``3/...``, ``oauth-v1/...`` and
+``_control/...``."""
 
 from __future__ import annotations
 
@@ -8,5 +9,5 @@ from fortnox.sandbox.views import sandbox_view
 
 app_name = "fortnox_sandbox"
 urlpatterns = [
-    re_path(r"^(?P<rest>(?:3|oauth-v1)(?:/.*)?)$", sandbox_view, name="api"),
+    re_path(r"^(?P<rest>(?:3|oauth-v1|_control)(?:/.*)?)$", sandbox_view, name="api"),
 ]

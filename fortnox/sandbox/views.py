@@ -1,7 +1,8 @@
 """The sandbox over HTTP, under ``/sandbox/fortnox/`` (only mounted when SANDBOX_ENABLED).
 
-One process-wide sandbox, persisted to ``var/sandbox/fortnox.json`` after every change so
-restarts of ``make run`` keep tenants, tokens and documents.
+One process-wide sandbox, persisted to ``fortnox.json`` in ``SANDBOX_STATE_DIR`` (default
+``var/sandbox/``) after every change so restarts of ``make run`` keep tenants, tokens and
+documents.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ _default: FortnoxSandbox | None = None
 
 def state_path() -> Path:
     """Where the HTTP sandbox keeps its state."""
-    return Path(settings.BASE_DIR) / "var" / "sandbox" / "fortnox.json"
+    return Path(settings.SANDBOX_STATE_DIR) / "fortnox.json"
 
 
 def default_sandbox() -> FortnoxSandbox:
@@ -34,7 +35,7 @@ def default_sandbox() -> FortnoxSandbox:
                 api_url=settings.FORTNOX_API_URL,
                 client_id=settings.SANDBOX_CLIENT_ID,
                 client_secret=settings.SANDBOX_CLIENT_SECRET,
-                persist_path=state_path(),
+                persist_path=state_path() if settings.SANDBOX_PERSIST else None,
                 auto_tenant=True,
             )
             sandbox.load()

@@ -26,7 +26,7 @@ TIMEOUT_SECONDS = 1.0
 
 
 def state_file() -> Path:
-    return _state["path"] or Path(settings.BASE_DIR) / "var" / "sandbox" / "hubspot.json"
+    return _state["path"] or Path(settings.SANDBOX_STATE_DIR) / "hubspot.json"
 
 
 def set_default_sandbox(sandbox: HubSpotSandbox | None, *, path: Path | None = None) -> None:
@@ -58,12 +58,21 @@ def get_sandbox() -> HubSpotSandbox:
 
 
 def save_sandbox(sandbox: HubSpotSandbox) -> None:
-    """Write the state atomically (a reader never sees half a file)."""
+    """Write the state atomically (a reader never sees half a file).
+
+    One save at a time, from dump to rename: the threaded web server saves after every
+    request, and two saves sharing the temporary file made one fail, or wrote an older
+    state into the live file after its time was noted, so the next request reloaded it and
+    lost what had happened since."""
+    if not settings.SANDBOX_PERSIST:
+        return
     path = state_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(dump(sandbox)))
     with _lock:
+        with sandbox.lock:  # the dump reads dicts a request may be changing
+            text = json.dumps(dump(sandbox))
+        temporary.write_text(text)
         os.replace(temporary, path)
         _state["mtime"] = _mtime(path)
 

@@ -10,7 +10,12 @@ these endpoints and then delivers the webhooks it gets back itself.
 * ``POST /_control/orders`` ``{shop?, scenario | order, topics?, duplicate?, reorder?}`` ->
   ``{"order": ..., "deliveries": [{"headers": ..., "body_base64": ...}]}``
 * ``POST /_control/clock`` ``{seconds}``
-* ``GET  /_control/state`` -> a summary of shops and orders
+* ``GET  /_control/state`` -> a summary of shops and orders, and the throttle counters
+* ``POST /_control/throttle`` ``{rate, seed?}`` -> drain the shop's cost bucket before that
+  share of Admin API requests, so they answer ``THROTTLED``
+* ``POST /_control/faults`` ``{status?, times?, retry_after?}`` -> answer the next Admin API
+  requests with ``status`` (503)
+* ``GET  /_control/orders?shop=`` -> each order's name, statuses, note, tags and metafields
 """
 
 from __future__ import annotations
@@ -90,6 +95,19 @@ def _state(sb: ShopifySandbox) -> dict:
             }
             for domain, shop in sb.shops.items()
         },
+        "throttle_rate": sb.throttle_rate,
+        "counters": dict(sb.counters),
+    }
+
+
+def _order_summaries(sb: ShopifySandbox, shop: str) -> dict:
+    keys = ("name", "financial_status", "fulfillment_status", "cancelled_at", "note", "tags")
+    return {
+        str(order_id): {
+            **{key: order.get(key) for key in keys},
+            "metafields": order.get("metafields") or [],
+        }
+        for order_id, order in sb.shop(shop).orders.items()
     }
 
 
@@ -115,6 +133,23 @@ def handle(
         shop = data.get("shop", DEFAULT_SHOP)
         sb.add_shop(domain=shop)
         return Response.json(200, sb.issue_tokens(shop=shop, scopes=data.get("scopes")))
+    if action == ("POST", "throttle"):
+        sb.throttle(rate=float(data.get("rate", 0)), seed=data.get("seed"))
+        return Response.json(200, {"throttle_rate": sb.throttle_rate})
+    if action == ("POST", "faults"):
+        retry_after = data.get("retry_after")
+        sb.fail_next(
+            status=int(data.get("status", 503)),
+            times=int(data.get("times", 1)),
+            retry_after=None if retry_after is None else float(retry_after),
+        )
+        return Response.json(200, {"pending": len(sb.faults)})
+    if action == ("GET", "orders"):
+        shop = params.get("shop") or DEFAULT_SHOP
+        if shop not in sb.shops:
+            return Response.json(404, {"error": f"No sandbox shop {shop}"})
+        with sb.lock:
+            return Response.json(200, {"orders": _order_summaries(sb, shop)})
     if action == ("POST", "clock"):
         sb.advance_clock(float(data.get("seconds", 0)))
         return Response.json(200, {"now": sb.utc_now()})

@@ -8,9 +8,11 @@ signed webhook deliveries from its orders (``webhook_deliveries``/``deliver``).
 from __future__ import annotations
 
 import copy
+import random
 import re
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
@@ -69,6 +71,12 @@ class ShopifySandbox:
         self.events: list[dict] = []
         self.request_log: list[dict] = []
         self.faults: list[tuple[int, float | None]] = []
+        # The share of Admin API requests that find the shop's cost bucket drained (as by
+        # another app's burst) and so answer THROTTLED; drawn from a seeded generator.
+        self.throttle_rate = 0.0
+        self._throttle_random = random.Random(0)
+        # Drained buckets ("throttle_injected") and THROTTLED answers ("throttled").
+        self.counters: Counter = Counter()
 
     # --- clock -------------------------------------------------------------------------
     def now(self) -> float:
@@ -262,6 +270,22 @@ class ShopifySandbox:
         with self.lock:
             self.faults.extend([(status, retry_after)] * times)
 
+    def throttle(self, *, rate: float, seed: int | None = None) -> None:
+        """Drain the cost bucket before that share of Admin API requests (0.0-1.0)."""
+        with self.lock:
+            self.throttle_rate = float(rate)
+            if seed is not None:
+                self._throttle_random = random.Random(seed)
+
+    def _drain(self, path: str) -> None:
+        if not self.throttle_rate or "/admin/api/" not in path:
+            return
+        shop = self.shops.get(path.strip("/").split("/", 1)[0])
+        if shop is not None and self._throttle_random.random() < self.throttle_rate:
+            shop.bucket.refill(self.now())
+            shop.bucket.available = 0
+            self.counters["throttle_injected"] += 1
+
     def _fault(self, path: str) -> Response | None:
         if not self.faults or "/admin/api/" not in path:
             return None
@@ -277,6 +301,8 @@ class ShopifySandbox:
         lowered = {key.lower(): value for key, value in (headers or {}).items()}
         with self.lock:
             answer = self._route(method, path, params, lowered, body or b"")
+            if answer.status == 200 and b'"THROTTLED"' in answer.body[:200]:
+                self.counters["throttled"] += 1
             self.request_log.append(
                 {"at": self.utc_now(), "method": method.upper(), "path": path,
                  "status": answer.status, "operation": answer.operation}
@@ -290,6 +316,7 @@ class ShopifySandbox:
         fault = self._fault(path)
         if fault:
             return fault
+        self._drain(path)
         for route_method, pattern, name in ROUTES:
             match = pattern.match(path)
             if match and method.upper() == route_method:
