@@ -62,6 +62,12 @@ LINE_FIELDS = f"""
     {TAX_LINES} {ALLOCATIONS} product {{ id }} variant {{ id }}
     duties {{ id harmonizedSystemCode countryCodeOfOrigin price {MONEY} {TAX_LINES} }}
 """
+# What the order's own read needs of its refunds: which units of which lines they took back
+# (``currentQuantity`` counts them out; the sale is invoiced as sold, each refund corrected).
+ORDER_REFUND_FIELDS = (
+    "id legacyResourceId createdAt"
+    " refundLineItems(first: 20) { nodes { lineItem { id } quantity } }"
+)
 ORDER_FIELDS = f"""
     id legacyResourceId name email phone note tags
     createdAt processedAt updatedAt cancelledAt cancelReason closedAt
@@ -84,6 +90,7 @@ ORDER_FIELDS = f"""
     shippingLines(first: 5, includeRemovals: true) {{ nodes {{
         id title code source isRemoved originalPriceSet {MONEY} discountedPriceSet {MONEY}
         {TAX_LINES} {ALLOCATIONS} }} }}
+    refunds {{ {ORDER_REFUND_FIELDS} }}
 """
 
 ORDER_QUERY = f"""query GetOrder($id: ID!) {{
@@ -304,13 +311,6 @@ def allocations_to_rest(allocations: list[dict] | None) -> list[dict]:
     ]
 
 
-def line_item_to_rest(node: dict) -> dict:
-    """A GraphQL LineItem as a REST ``line_items[]`` entry."""
-    return {
-        "id": legacy_id(node["id"]),
-        "admin_graphql_api_id": node["id"],
-        "product_id": legacy_id((node.get("product") or {}).get("id")),
-        "variant_id": legacy_id((node.get("variant") or {}).get("id")),
 def duty_to_rest(node: dict) -> dict:
     """A GraphQL Duty as a REST ``line_items[].duties[]`` entry (its amount as
     ``shop_money`` and ``presentment_money``, as REST has it)."""
@@ -324,6 +324,13 @@ def duty_to_rest(node: dict) -> dict:
     }
 
 
+def line_item_to_rest(node: dict) -> dict:
+    """A GraphQL LineItem as a REST ``line_items[]`` entry."""
+    return {
+        "id": legacy_id(node["id"]),
+        "admin_graphql_api_id": node["id"],
+        "product_id": legacy_id((node.get("product") or {}).get("id")),
+        "variant_id": legacy_id((node.get("variant") or {}).get("id")),
         "sku": node.get("sku"),
         "title": node["title"],
         "variant_title": node.get("variantTitle"),
@@ -344,6 +351,7 @@ def duty_to_rest(node: dict) -> dict:
         ],
         "tax_lines": tax_lines_to_rest(node.get("taxLines")),
         "discount_allocations": allocations_to_rest(node.get("discountAllocations")),
+        "duties": [duty_to_rest(duty) for duty in node.get("duties") or []],
     }
 
 
@@ -351,7 +359,6 @@ def shipping_line_to_rest(node: dict) -> dict:
     """A GraphQL ShippingLine as a REST ``shipping_lines[]`` entry."""
     return {
         "id": legacy_id(node["id"]),
-        "duties": [duty_to_rest(duty) for duty in node.get("duties") or []],
         "title": node["title"],
         "code": node.get("code"),
         "source": node.get("source"),
@@ -493,6 +500,7 @@ def _order_money(node: dict) -> dict:
     rest["total_shipping_price_set"] = money_set(node.get("totalShippingPriceSet"))
     rest["total_outstanding"] = shop_amount(node.get("totalOutstandingSet"))
     rest["total_tip_received"] = shop_amount(node.get("totalTipReceivedSet"))
+    rest["total_tip_received_set"] = money_set(node.get("totalTipReceivedSet"))
     rest["tax_lines"] = tax_lines_to_rest(node.get("taxLines"))
     return rest
 
@@ -500,7 +508,6 @@ def _order_money(node: dict) -> dict:
 def order_node_to_rest(node: dict, *, tz: str | None = None) -> dict:
     """A GraphQL Order (as ``ORDER_FIELDS`` selects it) in the REST/webhook order shape.
 
-    rest["total_tip_received_set"] = money_set(node.get("totalTipReceivedSet"))
     ``tz`` is the shop's IANA time zone (``shop { ianaTimezone }``); without it timestamps
     stay in UTC as GraphQL sent them.
     """
@@ -523,6 +530,7 @@ def order_node_to_rest(node: dict, *, tz: str | None = None) -> dict:
             "company": company_to_rest(node.get("purchasingEntity")),
             "line_items": line_items,
             "shipping_lines": shipping_lines,
+            "refunds": [refund_node_to_rest(item, tz=tz) for item in node.get("refunds") or []],
         }
     )
     return rest
@@ -589,3 +597,114 @@ def bulk_operation_to_dict(node: dict | None) -> dict | None:
         "partial_data_url": "partialDataUrl",
     }
     return {key: node.get(name) for key, name in keys.items()}
+
+
+# --- refunds ------------------------------------------------------------------------------
+REFUND_FIELDS = f"""
+    id legacyResourceId createdAt note order {{ id legacyResourceId name }}
+    totalRefundedSet {MONEY}
+    refundLineItems(first: 100) {{ nodes {{
+        id quantity restockType lineItem {{ id }} subtotalSet {MONEY} totalTaxSet {MONEY} }} }}
+    refundShippingLines(first: 5) {{ nodes {{
+        id shippingLine {{ id title }} subtotalAmountSet {MONEY} taxAmountSet {MONEY} }} }}
+    orderAdjustments(first: 10) {{ nodes {{ id reason amountSet {MONEY} taxAmountSet {MONEY} }} }}
+    duties {{ originalDuty {{ id }} amountSet {MONEY} }}
+    transactions(first: 10) {{ nodes {{ id kind status gateway processedAt amountSet {MONEY} }} }}
+"""
+
+REFUND_QUERY = f"""query GetRefund($id: ID!) {{
+  shop {{ ianaTimezone }}
+  refund(id: $id) {{ {REFUND_FIELDS} }}
+}}"""
+
+
+def _rest_money(field: str, bag: dict | None) -> dict:
+    """``{field: shop amount, field_set: twin}`` of a MoneyBag."""
+    return {field: shop_amount(bag), f"{field}_set": money_set(bag)}
+
+
+def refund_node_to_rest(node: dict, *, tz: str | None = None) -> dict:
+    """A GraphQL Refund in the REST shape of a ``refunds/create`` body (shopify.md section
+    8): line items with ``subtotal``/``total_tax`` (numbers, and their ``*_set`` twins),
+    shipping lines with their amounts, adjustments by ``kind`` (``shipping_refund``,
+    ``refund_discrepancy``), duties, and the transactions. Only what the node selected is
+    filled in (the order's own read selects the refunded quantities alone)."""
+    order = node.get("order") or {}
+    rest: dict[str, Any] = {
+        "id": int(node["legacyResourceId"]),
+        "admin_graphql_api_id": node["id"],
+        "order_id": legacy_id(order.get("id")),
+        "created_at": timestamp(node.get("createdAt"), tz),
+        "processed_at": timestamp(node.get("createdAt"), tz),
+        "note": node.get("note"),
+        "refund_line_items": [
+            _refund_line_to_rest(item) for item in nodes(node.get("refundLineItems"))
+        ],
+    }
+    if "refundShippingLines" in node:
+        rest["refund_shipping_lines"] = [
+            {
+                "id": legacy_id(item.get("id")),
+                "shipping_line_id": legacy_id((item.get("shippingLine") or {}).get("id")),
+                "shipping_line": {
+                    "id": legacy_id((item.get("shippingLine") or {}).get("id")),
+                    "title": (item.get("shippingLine") or {}).get("title"),
+                },
+                "subtotal_amount_set": money_set(item.get("subtotalAmountSet")),
+                "tax_amount_set": money_set(item.get("taxAmountSet")),
+            }
+            for item in nodes(node.get("refundShippingLines"))
+        ]
+    if "orderAdjustments" in node:
+        rest["order_adjustments"] = [
+            {
+                "id": legacy_id(item.get("id")),
+                "kind": _lower(item.get("reason")),
+                **_rest_money("amount", item.get("amountSet")),
+                **_rest_money("tax_amount", item.get("taxAmountSet")),
+            }
+            for item in nodes(node.get("orderAdjustments"))
+        ]
+    if "duties" in node:
+        rest["duties"] = [
+            {
+                "duty_id": legacy_id((item.get("originalDuty") or {}).get("id")),
+                "amount_set": money_set(item.get("amountSet")),
+            }
+            for item in node.get("duties") or []
+        ]
+    if "transactions" in node:
+        rest["transactions"] = [
+            _transaction_to_rest(item, tz) for item in nodes(node["transactions"])
+        ]
+    return rest
+
+
+def _refund_line_to_rest(item: dict) -> dict:
+    line = {
+        "id": legacy_id(item.get("id")),
+        "line_item_id": legacy_id((item.get("lineItem") or {}).get("id")),
+        "quantity": item.get("quantity"),
+        "restock_type": _lower(item.get("restockType")),
+    }
+    for field, name in (("subtotal", "subtotalSet"), ("total_tax", "totalTaxSet")):
+        if name in item:
+            value = shop_amount(item[name])
+            line[field] = None if value is None else float(value)
+            line[f"{field}_set"] = money_set(item[name])
+    return line
+
+
+def _transaction_to_rest(item: dict, tz: str | None) -> dict:
+    bag = item.get("amountSet")
+    return {
+        "id": legacy_id(item.get("id")),
+        "kind": _lower(item.get("kind")),
+        "status": _lower(item.get("status")),
+        "gateway": item.get("gateway"),
+        "processed_at": timestamp(item.get("processedAt"), tz),
+        # REST gives a transaction's amount in the currency the buyer paid in.
+        "amount": amount(bag["presentmentMoney"]["amount"]) if bag else None,
+        "currency": bag["presentmentMoney"]["currencyCode"] if bag else None,
+        "amount_set": money_set(bag),
+    }

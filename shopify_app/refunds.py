@@ -246,3 +246,36 @@ def _issued_on(refund: dict) -> date | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(STOCKHOLM).date()
+
+
+# --- the order as sold ----------------------------------------------------------------
+def as_sold(order: dict[str, Any]) -> dict[str, Any]:
+    """The order with its refunds given back: each line's ``current_quantity`` plus the
+    units its refunds took (Shopify counts them out), and without the ``current_total_*``
+    amounts (they are net of refunds), so the sale is invoiced as sold and each refund is
+    booked as its own correction. Edits still count: they are in ``current_quantity``."""
+    refunds = order.get("refunds") or []
+    if not refunds:
+        return order
+    taken: dict[str, int] = {}
+    for refund in refunds:
+        for item in refund.get("refund_line_items") or []:
+            key = str(item.get("line_item_id"))
+            taken[key] = taken.get(key, 0) + int(item.get("quantity") or 0)
+    sold = {
+        key: value
+        for key, value in order.items()
+        if not key.startswith(("current_total_price", "current_total_tax"))
+    }
+    sold["line_items"] = [
+        {**item, "current_quantity": int(item["current_quantity"]) + taken[str(item.get("id"))]}
+        if item.get("current_quantity") is not None and str(item.get("id")) in taken
+        else item
+        for item in order.get("line_items") or []
+    ]
+    return sold
+
+
+def fully_refunded(order: dict[str, Any]) -> bool:
+    """Whether Shopify says the whole order was refunded."""
+    return order.get("financial_status") == "refunded"

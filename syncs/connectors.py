@@ -57,6 +57,9 @@ class Outcome:
     #: the Fortnox document as Fortnox has it (Total, TotalVAT, Currency...), loaded only
     #: when called, for a source that shows the totals
     document: Callable[[], dict] = field(default=lambda: {}, repr=False)
+    #: what the run did when it did more than create a document, in one sentence (a
+    #: refund: "Fortnox credit invoice 12 created against invoice 5: 89.90 SEK credited.")
+    summary: str = ""
 
 
 class SourceConnector(Protocol):

@@ -32,13 +32,14 @@ from syncs.building import (
     totals_differences,
 )
 from syncs.connectors import SourceUnavailable, SyncSkipped, get_source
+from syncs.credits import credit_sync, credits_resume
 from syncs.customers import customer_resolve
 from syncs.links import link_get, link_save
 from syncs.models import ExternalLink, Integration, SyncRun
 from syncs.reporting import report_schedule
 from syncs.runs import RunLog, run_claim
-from syncs.waiting import run_wait
 from syncs.vat import oss_refusal
+from syncs.waiting import run_wait
 
 log = logging.getLogger(__name__)
 Status = SyncRun.Status
@@ -82,6 +83,8 @@ def document_sync(*, run: SyncRun, log_: RunLog) -> SyncResult:
         integration=integration, operation=run.operation, source_id=run.source_id
     )
     _label(run, doc)
+    if doc.is_credit:  # a refund: credited or corrected by its sale's document
+        return credit_sync(run=run, doc=doc, source_label=source.label, log_=log_)
     kind = document_kind(integration, doc)
     if number := link_get(integration, kind, doc.source_key):
         log_.info("document", f"Fortnox {kind} {number} already exists for this sale")
@@ -139,11 +142,11 @@ def _create(
     payload = document_payload(integration, doc, options, notes)
     for note in notes:
         log_.warning("document", note)
-    number = created["DocumentNumber"]
     try:
         created = client.create_document(kind=options.document_type, document=payload)
     except ConnectorError as error:
         raise oss_refusal(doc, options.vat_type, error) or error from error
+    number = created["DocumentNumber"]
     log_.info("document", f"Fortnox {options.document_type} {number} created", payload)
     return created, customer_number, doc
 
@@ -152,7 +155,6 @@ def _sale_key(doc: SalesDocument) -> str:
     return f"{doc.source}:sale:{doc.credit_for}"
 
 
-def _after_create(integration, kind: str, number: str, client: FortnoxClient, log_: RunLog):
 def _credit_reference(integration, doc: SalesDocument, client: FortnoxClient) -> str:
     """The invoice a credit credits: the sale's invoice, or the invoice Fortnox made from
     the sale's order. A credit invoice can only reference an invoice."""
@@ -173,6 +175,7 @@ def _credit_reference(integration, doc: SalesDocument, client: FortnoxClient) ->
     )
 
 
+def _after_create(integration, kind: str, number: str, client: FortnoxClient, log_: RunLog):
     action = integration.after_create
     if action == Integration.AfterCreate.NOTHING:
         return
@@ -205,6 +208,7 @@ def run_execute(*, run_id: int) -> SyncRun:
     except SyncSkipped as skipped:
         _finish(run, Status.SKIPPED, str(skipped))
         run_log.info("skip", str(skipped))
+        credits_resume(run=run)  # its refunds learn why there is nothing to correct
         return run
     except SourceUnavailable as waiting:
         run_wait(run=run, log_=run_log, reason=str(waiting))
@@ -222,6 +226,7 @@ def run_execute(*, run_id: int) -> SyncRun:
         usage.usage_count(integration=run.integration, run=run)
         run.customer_number = result.customer_number
         run.save(update_fields=["customer_number"])
+        credits_resume(run=run)  # refunds that waited for this sale's document
     report_schedule(run=run)
     return run
 

@@ -74,6 +74,7 @@ def report_execute(*, run_id: int) -> SyncRun | None:
 
 
 def outcome_for(run: SyncRun) -> Outcome:
+    from syncs.credits import outcome_sentence
     from syncs.pipeline import document_pdf, document_read
     from syncs.replay import replay_url
 
@@ -83,6 +84,7 @@ def outcome_for(run: SyncRun) -> Outcome:
         customer_number=run.customer_number,
         document_pdf=lambda: document_pdf(run),
         document=lambda: document_read(run),
+        summary=outcome_sentence(run),
     )
 
 

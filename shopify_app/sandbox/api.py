@@ -29,6 +29,7 @@ QUERIES = {
     "shop": (resolvers.shop, None),
     "order": (resolvers.order, "read_orders"),
     "orders": (resolvers.orders, "read_orders"),
+    "refund": (resolvers.refund, "read_orders"),
     "ordersCount": (resolvers.orders_count, "read_orders"),
     "customer": (resolvers.customer, "read_customers"),
     "product": (resolvers.product, "read_products"),

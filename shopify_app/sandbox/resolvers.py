@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from shopify_app.sandbox import graphql as render
+from shopify_app.sandbox import refunds
 from shopify_app.sandbox.gql import Connection
 from shopify_app.sandbox.state import ORDER_WINDOW_DAYS, Shop
 
@@ -99,6 +100,14 @@ def shop(ctx: Context, args: dict) -> dict:
 def order(ctx: Context, args: dict) -> dict | None:
     record = _find_order(ctx, args.get("id"))
     return render.order(record) if record else None
+
+
+def refund(ctx: Context, args: dict) -> dict | None:
+    """A refund by its gid, when its order is visible to the app."""
+    order, made = refunds.find(ctx.shop.orders, _legacy(args.get("id"), "Refund") or 0)
+    if order is None or not _visible(ctx, order):
+        return None
+    return refunds.node(made, order)
 
 
 def _matches(record: dict, term: str) -> bool:

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 
-from shopify_app.sandbox import api, bulk, control, oauth, orders
+from shopify_app.sandbox import api, bulk, control, oauth, orders, refunds
 from shopify_app.sandbox.state import Bucket, Clock, Ids, Response, Shop
 from shopify_app.sandbox.webhooks import (
     Delivery,
@@ -185,6 +185,34 @@ class ShopifySandbox:
 
     def cancel(self, *, shop: str, order_id: int, reason: str = "customer") -> dict:
         return self._transition(shop, order_id, orders.cancel, reason)
+
+    def refund(
+        self,
+        *,
+        shop: str,
+        order_id: int,
+        line_items: dict[int, int] | None = None,
+        shipping: bool = False,
+        extra: str | None = None,
+        note: str = "",
+    ) -> dict:
+        """Refund part or all of an order, as the admin's Refund button does (see
+        ``refunds.refund``); fires ``refunds/create`` and ``orders/updated``."""
+        with self.lock:
+            target = self.shop(shop)
+            record = target.orders[int(order_id)]
+            made = refunds.refund(
+                record,
+                ids=self.ids,
+                stamp=target.local_time(self.now()),
+                line_items=line_items,
+                shipping=shipping,
+                extra=extra,
+                note=note,
+            )
+            for topic in ("refunds/create", "orders/updated"):
+                self.record_event(topic, shop, record["id"])
+            return made
 
     def record_event(self, topic: str, shop: str, resource_id: int | None) -> None:
         """Remember what Shopify would have fired (``events``), e.g. orders/updated echoes."""

@@ -9,6 +9,7 @@ import pytest
 from django.test import TestCase
 
 from fortnox.client import FortnoxClient
+from integrations.documents import Totals
 from syncs.models import ExternalLink, Integration, SyncRun, UsageMonth
 from syncs.pipeline import run_execute
 from syncs.runs import run_get_or_create
@@ -272,34 +273,45 @@ def test_eu_business_customer_is_created_reverse_charged(integration, fake_sourc
     assert D(str(invoice["TotalVAT"])) == D("0")
 
 
-def test_a_credit_of_a_sale_booked_as_an_order_references_the_orders_invoice(
+def test_a_refund_of_a_sale_booked_as_an_order_corrects_the_order_then_its_invoice(
     integration, fake_source, fortnox_sandbox
 ):
-    """Credits are invoices: a credit of a sale booked as an order references the invoice
-    Fortnox made from that order, and fails with a sentence while there is none."""
+    """A sale booked as a Fortnox order follows the draft rule on that order: a refund
+    corrects the order while it is open; once invoiced, the rule applies to the invoice
+    (a booked one is credited with CreditInvoiceReference)."""
     integration.document_type = Integration.DocumentType.ORDER
     integration.save()
     fake_source.documents["1001"] = make_document()
     order_number = _run(integration).document_number
-    credit = replace(make_document("r-1"), is_credit=True, credit_for="1001")
-    fake_source.documents["r-1"] = credit
-
-    refused = _run(integration, "r-1")
-
-    assert refused.status == SyncRun.Status.FAILED
-    assert refused.error_message == (
-        f"This refund credits a sale booked as Fortnox order {order_number}, which has not"
-        " been turned into an invoice, and a credit invoice can only credit an invoice."
-        f" Create the invoice from order {order_number} in Fortnox (or credit the sale by"
-        " hand), then replay this sync."
+    book = make_document("r-1").lines[1]  # the cookbook, 318.00 at 6 %
+    fake_source.documents["r-1"] = make_document(
+        "r-1",
+        is_credit=True,
+        credit_for="1001",
+        lines=(book,),
+        totals=Totals(total=D("318.00"), vat=D("18.00")),
     )
+
+    corrected = _run(integration, "r-1")
+
+    order = fortnox_sandbox.tenant("1234567").orders[order_number]
+    assert (corrected.status, corrected.document_type) == (SyncRun.Status.SUCCEEDED, "order")
+    assert D(str(order["Total"])) == D("825.20") - D("318.00")
     client = FortnoxClient(connection=integration.fortnox)
     invoice = client.request("PUT", f"/3/orders/{order_number}/createinvoice").json()["Invoice"]
-    fake_source.documents["r-2"] = replace(credit, source_id="r-2")
+    client.bookkeep_invoice(document_number=invoice["DocumentNumber"])
+    shirt = make_document().lines[0]
+    fake_source.documents["r-2"] = make_document(
+        "r-2",
+        is_credit=True,
+        credit_for="1001",
+        lines=(replace(shirt, quantity=D("1"), discount=D("24.90"), vat_amount=D("44.82")),),
+        totals=Totals(total=D("224.10"), vat=D("44.82")),
+    )
 
     credited = _run(integration, "r-2")
 
     assert credited.status == SyncRun.Status.SUCCEEDED, credited.error_message
     note = _invoices(fortnox_sandbox)[credited.document_number]
     assert note["CreditInvoiceReference"] == invoice["DocumentNumber"]
-    assert D(str(note["Total"])) == -D(str(invoice["Total"]))
+    assert D(str(note["Total"])) == D("-224.10")
