@@ -198,12 +198,14 @@ def customer_redact(*, shop: str, customer: dict, order_ids: list[str]) -> int:
     customer_id = str(customer.get("id") or "")
     email = str(customer.get("email") or "").lower()
     orders = {str(o) for o in order_ids} if isinstance(order_ids, list) else set()
-    changed, found = _scrub_events(shop, customer_id, email, orders, [customer_id, email, *orders])
+    changed, found = _scrub_events(
+        shop, customer_id, email, orders, by=(customer_id, email, orders)
+    )
     # Shopify may list none of the orders; the customer's own events name them, and events
     # that mention only the order (a refund, say) hold the same order's data.
-    if found - orders:
+    if more := found - orders:
         orders |= found
-        changed += _scrub_events(shop, customer_id, email, orders, sorted(found))[0]
+        changed += _scrub_events(shop, customer_id, email, orders, by=("", "", more))[0]
     runs = SyncRun.objects.filter(
         provider=PROVIDER, integration__source__account_id=shop, source_id__in=orders
     )
@@ -235,12 +237,17 @@ def _unlink_customer(shop: str, customer_id: str, email: str, orders: set[str]) 
     return deleted
 
 
-def _scrub_events(shop, customer_id, email, orders, needles) -> tuple[int, set[str]]:
-    """Scrub the shop's events that concern the customer. The database narrows them to
-    bodies mentioning one of ``needles``; ``_concerns`` decides exactly."""
+def _scrub_events(shop, customer_id, email, orders, *, by) -> tuple[int, set[str]]:
+    """Scrub the shop's events that concern the customer. The indexed subjects of each
+    event (``shopify_app.webhooks.subjects``) narrow them; ``_concerns`` decides exactly."""
+    by_customer, by_email, by_orders = by
     mentions = Q()
-    for needle in filter(None, needles):
-        mentions |= Q(body__icontains=needle)
+    if by_customer:
+        mentions |= Q(customer_ref=by_customer)
+    if by_email:
+        mentions |= Q(email=by_email)
+    if by_orders := [order for order in by_orders if order]:
+        mentions |= Q(order_ref__in=by_orders)
     if not mentions:
         return 0, set()
     changed, found = 0, set()
@@ -252,7 +259,8 @@ def _scrub_events(shop, customer_id, email, orders, needles) -> tuple[int, set[s
         if event.topic.startswith(("orders/", "refunds/")):
             found.add(str(body.get("order_id") or body.get("id")))
         event.body = json.dumps(_scrub(body))
-        event.save(update_fields=["body"])
+        event.email, event.customer_ref = "", ""  # personal data too
+        event.save(update_fields=["body", "email", "customer_ref"])
         changed += 1
     return changed, found
 

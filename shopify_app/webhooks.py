@@ -52,7 +52,7 @@ def _problem(message: str, status: int) -> JsonResponse:
 @require_POST
 def receive(request):
     try:
-        body, shop = _verified(request)
+        body, shop, payload = _verified(request)
     except Refused as exc:
         return _problem(str(exc), exc.status)  # nothing stored
     event_record(
@@ -62,11 +62,28 @@ def receive(request):
         account_id=shop,
         body=body,
         headers={name: request.headers[name] for name in KEPT_HEADERS if name in request.headers},
+        subjects=subjects(payload),
     )
     return HttpResponse(status=200)
 
 
-def _verified(request) -> tuple[bytes, str]:
+def subjects(payload: dict) -> dict[str, str]:
+    """Whom a body is about, as ``shopify_app.services.customer_redact`` looks for it: the
+    order (``order_id``, or the ``id`` of anything but a customer), the customer (the
+    ``customer`` object, or the ``id`` of a customer body) and the e-mail address."""
+    customer = payload.get("customer") if isinstance(payload.get("customer"), dict) else {}
+    is_customer = "orders_count" in payload
+    own_id = payload.get("id") if isinstance(payload.get("id"), int | str) else None
+    order = payload.get("order_id") or (None if is_customer else own_id)
+    email = payload.get("email") or customer.get("email")
+    return {
+        "order_ref": str(order) if isinstance(order, int | str) else "",
+        "customer_ref": str((own_id if is_customer else customer.get("id")) or ""),
+        "email": email.strip().lower() if isinstance(email, str) else "",
+    }
+
+
+def _verified(request) -> tuple[bytes, str, dict]:
     """The raw body and the header's shop, or Refused saying what is wrong."""
     check_length(request)
     missing = [name for name in REQUIRED if not request.headers.get(name, "").strip()]
@@ -84,7 +101,7 @@ def _verified(request) -> tuple[bytes, str]:
     payload = parse_json(body)  # every Shopify webhook body is an object
     if _names_another_shop(payload, shop):
         raise Refused("The body is about another shop than X-Shopify-Shop-Domain.", 401)
-    return body, shop
+    return body, shop, payload
 
 
 def _names_another_shop(payload: dict, shop: str) -> bool:

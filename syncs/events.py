@@ -28,12 +28,14 @@ def event_record(
     account_id: str,
     body: bytes,
     headers: dict[str, str],
+    subjects: dict[str, str] | None = None,
 ) -> tuple[InboundEvent, bool]:
     """Store a verified delivery once per (provider, delivery id) and queue its processing
     after the commit. Returns the event and whether this call stored it.
 
     A repeated delivery of an event not yet processed queues it again (the first queueing
     may have been lost); processing claims the event, so queueing twice does no harm.
+    ``subjects`` (``order_ref``, ``customer_ref``, ``email``) say whom the body is about.
     """
     fields = {
         "queued_at": timezone.now(),
@@ -41,6 +43,7 @@ def event_record(
         "account_id": account_id,
         "body": body.decode("utf-8", "replace"),
         "headers": headers,
+        **{key: str(value)[:254] for key, value in (subjects or {}).items() if value},
     }
     try:
         with transaction.atomic():

@@ -276,6 +276,11 @@ class InboundEvent(models.Model):
     claimed_at = models.DateTimeField(
         null=True, blank=True, help_text="When a worker started processing it."
     )
+    # Whom the delivery is about, as its source reads the body: indexed, so a privacy
+    # request finds a customer's events without reading every stored body.
+    order_ref = models.CharField(max_length=64, blank=True, db_index=True)
+    customer_ref = models.CharField(max_length=64, blank=True, db_index=True)
+    email = models.CharField(max_length=254, blank=True, db_index=True)
 
     class Meta:
         constraints = [
