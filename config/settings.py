@@ -115,14 +115,18 @@ HUBSPOT_CLIENT_ID = _client("HUBSPOT_CLIENT_ID", SANDBOX_CLIENT_ID)
 HUBSPOT_CLIENT_SECRET = _client("HUBSPOT_CLIENT_SECRET", SANDBOX_CLIENT_SECRET)
 HUBSPOT_APP_ID = env.text("HUBSPOT_APP_ID", "1" if SANDBOX_ENABLED else "")
 # Every scope the connector uses: deals (read, and write the Fortnox number), line items,
-# companies and contacts (read; notes are written under the contacts scopes), pipelines
-# (crm.schemas.deals.read), the Fortnox-number property (crm.schemas.deals.write), file
-# uploads (files) and workflow-action callbacks (automation). Space-separated.
+# companies and contacts (read, and write the Fortnox customer number; notes are written
+# under the contacts scopes), products (read, for articles), pipelines
+# (crm.schemas.deals.read), the Fortnox-number properties (crm.schemas.*.write), file
+# uploads (files) and workflow-action callbacks (automation). Space-separated; the shipped
+# HubSpot project (hubspot_app/hubspot_project) names the same list.
 HUBSPOT_SCOPES = env.text(
     "HUBSPOT_SCOPES",
     "oauth crm.objects.deals.read crm.objects.deals.write crm.objects.contacts.read "
-    "crm.objects.contacts.write crm.objects.companies.read crm.objects.line_items.read "
-    "crm.schemas.deals.read crm.schemas.deals.write files automation",
+    "crm.objects.contacts.write crm.objects.companies.read crm.objects.companies.write "
+    "crm.objects.line_items.read crm.objects.products.read crm.schemas.deals.read "
+    "crm.schemas.deals.write crm.schemas.contacts.write crm.schemas.companies.write "
+    "files automation",
 ).split()
 HUBSPOT_OPTIONAL_SCOPES = env.text("HUBSPOT_OPTIONAL_SCOPES").split()
 # The date-versioned API the OAuth token endpoint is called with (/oauth/2026-03/token).

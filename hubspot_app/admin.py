@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from hubspot_app.forms import HubSpotSettingsForm
-from hubspot_app.models import HubSpotSettings
+from hubspot_app.models import HubSpotSettings, WorkflowExecution
 from syncs.admin import SourceSettingsFormSet
 
 
@@ -17,3 +17,19 @@ class HubSpotSettingsInline(admin.StackedInline):
     can_delete = False
     min_num = max_num = 1
     extra = 0
+
+
+@admin.register(WorkflowExecution)
+class WorkflowExecutionAdmin(admin.ModelAdmin):
+    """Workflow-action executions, read-only: what was asked and what HubSpot was told."""
+
+    list_display = ("callback_id", "action", "object_type", "object_id", "state", "created_at")
+    list_filter = ("state", "action")
+    search_fields = ("callback_id", "object_id")
+    readonly_fields = [f.name for f in WorkflowExecution._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

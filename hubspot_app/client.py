@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import requests
@@ -24,6 +24,7 @@ from integrations.http import RetryPolicy, build_session, call_with_retries, tra
 
 PROVIDER = "hubspot"
 BATCH_LIMIT = 100  # batch read inputs per request (§3)
+LIST_LIMIT = 100  # objects per page of a list
 NOTE_TO_DEAL = 214  # HUBSPOT_DEFINED note -> deal association type (§3, §4)
 RETRY_POLICY = RetryPolicy(attempts=4, max_seconds=60.0, backoff_base=1.0, backoff_cap=20.0)
 # Seconds to wait on a 429 without Retry-After, by policyName (the SDK's back-off, §7).
@@ -173,6 +174,27 @@ class HubSpotClient:
             found.extend(answer.get("results") or [])
         return found
 
+    def get_object(self, *, object_type: str, object_id: str, properties: Iterable[str]) -> dict:
+        params = {"properties": ",".join(sorted(set(properties)))}
+        return self._json("GET", f"/crm/v3/objects/{object_type}/{object_id}", params=params)
+
+    def update_object(self, *, object_type: str, object_id: str, properties: dict) -> dict:
+        body = {"properties": properties}
+        return self._json("PATCH", f"/crm/v3/objects/{object_type}/{object_id}", json=body)
+
+    def list_objects(self, *, object_type: str, properties: Iterable[str]) -> Iterator[dict]:
+        """Every (unarchived) object of the type, page by page."""
+        after = None
+        while True:
+            params = {"limit": LIST_LIMIT, "properties": ",".join(sorted(set(properties)))}
+            if after:
+                params["after"] = after
+            answer = self._json("GET", f"/crm/v3/objects/{object_type}", params=params)
+            yield from answer.get("results") or []
+            after = ((answer.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return
+
     def update_deal(self, *, deal_id: str, properties: dict[str, str]) -> dict:
         body = {"properties": properties}
         return self._json("PATCH", f"/crm/v3/objects/deals/{deal_id}", json=body)
@@ -215,6 +237,13 @@ class HubSpotClient:
         return self._json(
             "POST", f"/crm/v3/properties/{object_type}", json=body, safe_to_repeat=False
         )
+
+    # --- workflow actions (§5) -------------------------------------------------------
+    def complete_callback(self, *, callback_id: str, output_fields: dict[str, str]) -> None:
+        """Complete a BLOCKed execution. Sent again only after a 429 or a connection never
+        made: a second completion of one callback is refused by HubSpot."""
+        path = f"/automation/v4/actions/callbacks/{callback_id}/complete"
+        self.request("POST", path, json={"outputFields": output_fields}, safe_to_repeat=False)
 
     # --- files -------------------------------------------------------------------------
     def upload_file(self, *, name: str, content: bytes, folder_path: str) -> dict:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from hubspot_app import services
 from hubspot_app.client import PROVIDER
 from hubspot_app.mappers import DealMappingError, DealMappingOptions, deal_to_document
-from hubspot_app.models import HubSpotSettings
+from hubspot_app.models import DOCUMENT_TYPES, HubSpotSettings
 from hubspot_app.oauth import HubSpotOAuth
 from integrations.errors import ConnectorError, NeedsReauthorization
 from integrations.models import ConnectionStatus
@@ -26,6 +26,7 @@ from syncs.models import InboundEvent, Integration
 
 log = logging.getLogger(__name__)
 DOCUMENT = "document"
+ACTION_PIPELINE = "action"  # hubspot_app.workflow's runs: ``<deal>:action:<type>``
 DEAL_TYPE_ID = "0-3"  # generic ``object.*`` subscriptions name the type by id (§2)
 
 
@@ -112,7 +113,12 @@ class HubSpotConnector:
             problems["stage_rules"] = rules
         if settings.default_vat_rate is not None and not 0 <= settings.default_vat_rate <= 100:
             problems["default_vat_rate"] = "A VAT rate is a percentage from 0 to 100."
-        for field in ("org_number_property", "vat_number_property", "document_number_property"):
+        for field in (
+            "org_number_property",
+            "vat_number_property",
+            "document_number_property",
+            "customer_number_property",
+        ):
             value = getattr(settings, field) or ""
             if value and not value.replace("_", "").isalnum():
                 problems[field] = "A HubSpot property name: letters, digits and underscores."
@@ -154,10 +160,18 @@ class HubSpotConnector:
     def load_document(self, *, integration: Integration, operation: str, source_id: str):
         """Re-read the deal (events arrive late, out of order and repeated) and map it if
         it is still in the rule's stage."""
+        if operation != DOCUMENT:
+            raise SyncSkipped(f"A {operation} run is made on request (card, workflow action).")
         deal_id, _, rest = source_id.partition(":")
         pipeline, _, stage = rest.partition(":")
         hubspot = settings_for(integration)
-        rule = hubspot.rule_for(pipeline=pipeline, stage=stage)
+        # A workflow action's run (``<deal>:action:<type>``) is asked for whatever the stage.
+        by_action = pipeline == ACTION_PIPELINE and stage in DOCUMENT_TYPES
+        rule = (
+            {"document_type": stage}
+            if by_action
+            else hubspot.rule_for(pipeline=pipeline, stage=stage)
+        )
         if rule is None:
             raise SyncSkipped(f"No stage rule for stage {stage} of pipeline {pipeline} any more.")
         source = integration.source
@@ -177,7 +191,7 @@ class HubSpotConnector:
             raise
         props = bundle["deal"]["properties"]
         now = (props.get("pipeline"), props.get("dealstage"))
-        if now != (pipeline, stage):
+        if not by_action and now != (pipeline, stage):
             raise SyncSkipped(f"The deal is in stage {now[1]} of pipeline {now[0]}, not {stage}.")
         try:
             return deal_to_document(bundle, options=mapping_options(integration, rule))
@@ -202,4 +216,7 @@ class HubSpotConnector:
         return [Work(DOCUMENT, run_source_id(deal_id, rule)) for rule in rules]
 
     def report(self, *, integration: Integration, outcome) -> None:
+        from hubspot_app.workflow import executions_complete
+
+        executions_complete(run=outcome.run)  # first: the workflow waits on it
         services.deal_report(integration=integration, outcome=outcome)

@@ -80,6 +80,8 @@ class HubSpotSettingsForm(SourceSettingsForm):
             "default_product_sku",
             "default_product_name",
             "document_number_property",
+            "customer_number_property",
+            "sync_products",
         ]
 
     def __init__(self, *args, integration: Integration | None = None, **kwargs) -> None:

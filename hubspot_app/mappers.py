@@ -337,6 +337,37 @@ def _customer(
     return _person(contact)
 
 
+def record_to_customer(record: dict, *, object_type: str, options: DealMappingOptions) -> Customer:
+    """A company or contact (``companies``/``contacts``) as the customer a deal of theirs
+    would have: the same link key (``company:<id>``, ``contact:<id>``) and fields."""
+    if not _is_object(record):
+        raise DealMappingError("the record has no id and properties")
+    if object_type == "companies":
+        return _company(record, None, options)
+    return _person(record)
+
+
+def product_to_line(product: dict, *, default_vat_rate: Decimal) -> Line:
+    """A product as one line of quantity one at its price, for its Fortnox article: the
+    VAT rate is the product's ``hs_tax_rate`` when set, else the default."""
+    if not _is_object(product):
+        raise DealMappingError("the product has no id and properties")
+    props, product_id = product["properties"], str(product["id"])
+    name = _text(props, "name") or f"Product {product_id}"
+    where = f'product {product_id} "{name}"'
+    rate = props.get("hs_tax_rate")
+    vat_rate = _decimal(rate, "hs_tax_rate", where) if rate not in (None, "") else default_vat_rate
+    return Line(
+        kind=LineKind.PRODUCT,
+        description=name,
+        quantity=Decimal(1),
+        unit_price=_cents(_decimal(props.get("price"), "price", where, default="0")),
+        vat_rate=_percent(Decimal(vat_rate)),
+        sku=_text(props, "hs_sku"),
+        product_id=product_id,
+    )
+
+
 def _company(company: dict, contact: dict | None, options: DealMappingOptions) -> Customer:
     props, company_id = company["properties"], str(company["id"])
     name = _text(props, "name") or _text(props, "domain") or f"HubSpot company {company_id}"

@@ -82,6 +82,19 @@ class HubSpotSettings(models.Model):
         default="fortnox_document_number",
         help_text="Created on the first write-back when the portal lacks it.",
     )
+    customer_number_property = models.CharField(
+        "record property for the Fortnox customer number",
+        max_length=100,
+        default="fortnox_customer_number",
+        help_text="Set on a contact or company when its Fortnox customer is created or"
+        " updated; created the first time the portal lacks it.",
+    )
+    sync_products = models.BooleanField(
+        "keep HubSpot products as Fortnox articles",
+        default=False,
+        help_text="Product creations and changes create or update the Fortnox article (by"
+        " the integration's article match), with its price and VAT rate.",
+    )
 
     class Meta:
         verbose_name = "HubSpot settings"
@@ -106,3 +119,38 @@ class HubSpotSettings(models.Model):
         return next(
             (r for r in self.rules() if (r["pipeline"], r["stage"]) == (pipeline, stage)), None
         )
+
+
+class WorkflowExecution(models.Model):
+    """One execution request of the app's workflow action (hubspot.md §5), once per
+    callback id: the unique column is what makes a repeated request do no second work."""
+
+    class Action(models.TextChoices):
+        INVOICE = "invoice", "Create a draft invoice in Fortnox"
+        ORDER = "order", "Create a draft order in Fortnox"
+        CUSTOMER = "customer", "Update customer in Fortnox"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        COMPLETED = "completed", "Completed"
+
+    integration = models.ForeignKey(
+        Integration, on_delete=models.CASCADE, related_name="hubspot_executions"
+    )
+    callback_id = models.CharField(max_length=200, unique=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=20)  # DEAL, CONTACT, COMPANY
+    object_id = models.CharField(max_length=30)
+    run = models.ForeignKey(
+        "syncs.SyncRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    output = models.JSONField(default=dict, blank=True)  # the outputFields completed with
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} for {self.object_type.lower()} {self.object_id} ({self.state})"

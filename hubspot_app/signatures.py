@@ -34,6 +34,20 @@ def signature_v3(secret: str, method: str, uri: str, body: bytes, timestamp: str
     return base64.b64encode(digest).decode()
 
 
+def signature_v2(secret: str, method: str, uri: str, body: bytes) -> str:
+    """v2 (workflow actions, legacy cards): hex SHA-256 of secret + METHOD + uri + body."""
+    message = secret.encode() + method.upper().encode() + uri.encode() + body
+    return hashlib.sha256(message).hexdigest()
+
+
+def verify_v2(*, secret: str, method: str, uri: str, body: bytes, signature: str) -> bool:
+    """Only where a request carries no v3 signature: v2 has no timestamp to refuse a replay."""
+    if not secret:
+        return False
+    expected = signature_v2(secret, method, uri, body)
+    return hmac.compare_digest(expected.encode(), signature.strip().lower().encode())
+
+
 def timestamp_fresh(timestamp: str, *, now_ms: int) -> bool:
     """A millisecond timestamp at most 5 minutes old (and not from the future)."""
     if not timestamp.isdigit() or len(timestamp) > 15:

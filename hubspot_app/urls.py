@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hubspot_app import views, webhooks
+from hubspot_app import endpoints, views, webhooks
 
 app_name = "hubspot"
 urlpatterns = [
@@ -8,4 +8,7 @@ urlpatterns = [
     path("callback/", views.callback, name="callback"),
     path("setup/", views.setup, name="setup"),
     path("webhooks/", webhooks.receive, name="webhooks"),
+    path("actions/", endpoints.action, name="actions"),
+    path("cards/financials/", endpoints.financials, name="card-financials"),
+    path("cards/customer/", endpoints.customer, name="card-customer"),
 ]

@@ -20,11 +20,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from hubspot_app.client import PROVIDER
-from hubspot_app.signatures import timestamp_fresh, verify_v3
+from hubspot_app.signatures import timestamp_fresh, verify_v2, verify_v3
 from integrations.inbound import Refused, check_header, check_length, parse_json
 from syncs.events import event_record
 
 SIGNATURE = "X-HubSpot-Signature-v3"
+SIGNATURE_V2 = "X-HubSpot-Signature"
 TIMESTAMP = "X-HubSpot-Request-Timestamp"
 TOPIC_MAX_LENGTH = 100  # InboundEvent.topic
 
@@ -60,11 +61,26 @@ def public_uri(request) -> str:
 
 def _verified(request) -> list[dict]:
     """The delivery's events, or Refused saying what is wrong."""
+    events = parse_json(signed_body(request), expect=list)
+    for number, event in enumerate(events, start=1):
+        if not _is_event(event):
+            raise Refused(
+                f"event {number} is not a HubSpot event (eventId, portalId, subscriptionType)"
+            )
+    return events
+
+
+def signed_body(request, *, allow_v2: bool = False) -> bytes:
+    """The raw body of a request HubSpot signed for this app, or Refused (401) saying what
+    is wrong: v3 with a fresh timestamp; v2 only when ``allow_v2`` and no v3 is sent
+    (workflow actions are signed both ways, hubspot.md §0a)."""
     check_length(request)
     signature = request.headers.get(SIGNATURE, "")
     timestamp = request.headers.get(TIMESTAMP, "").strip()
     check_header(SIGNATURE, signature, max_length=200)
     check_header(TIMESTAMP, timestamp, max_length=20)
+    if allow_v2 and not signature and request.headers.get(SIGNATURE_V2):
+        return _signed_v2(request)
     if not signature or not timestamp:
         raise Refused(f"missing {SIGNATURE} or {TIMESTAMP}", 401)
     if not timestamp_fresh(timestamp, now_ms=int(time.time() * 1000)):
@@ -80,13 +96,25 @@ def _verified(request) -> list[dict]:
     )
     if not signed:
         raise Refused("invalid X-HubSpot-Signature-v3", 401)
-    events = parse_json(body, expect=list)
-    for number, event in enumerate(events, start=1):
-        if not _is_event(event):
-            raise Refused(
-                f"event {number} is not a HubSpot event (eventId, portalId, subscriptionType)"
-            )
-    return events
+    return body
+
+
+def _signed_v2(request) -> bytes:
+    signature = request.headers.get(SIGNATURE_V2, "")
+    check_header(SIGNATURE_V2, signature, max_length=200)
+    if request.headers.get("X-HubSpot-Signature-Version", "v2").strip().lower() != "v2":
+        raise Refused("only v2 and v3 signatures are accepted", 401)
+    body = request.body
+    signed = verify_v2(
+        secret=settings.HUBSPOT_CLIENT_SECRET,
+        method=request.method,
+        uri=public_uri(request),
+        body=body,
+        signature=signature,
+    )
+    if not signed:
+        raise Refused("invalid X-HubSpot-Signature", 401)
+    return body
 
 
 def _is_event(event) -> bool:

@@ -64,6 +64,8 @@ def render(
 def _derive(portal: Portal, object_type: str, props: dict) -> None:
     if object_type == "line_items":
         props.update(schema.line_item_derived(props))
+    if object_type == "products":
+        props.update(schema.product_derived(props))
     if object_type == "deals":
         stage = pipelines.stage(portal, props.get("pipeline"), props.get("dealstage"))
         if props.get("dealstage") and stage is None:

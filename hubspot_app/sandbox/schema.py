@@ -33,7 +33,8 @@ PROPERTIES: dict[str, list[str]] = {
                    "description", "hs_line_item_currency_code", "recurringbillingfrequency",
                    "hs_recurring_billing_period", "hs_term_in_months", "hs_tax_rate_group_id",
                    "hs_tax_rate", "hs_position_on_quote"],
-    "products": [*BASE, "name", "price", "hs_sku", "description", "hs_cost_of_goods_sold"],
+    "products": [*BASE, "name", "price", "hs_sku", "description", "hs_cost_of_goods_sold",
+                 "hs_tax_rate_group_id", "hs_tax_rate"],
     "contacts": ["hs_object_id", "createdate", "lastmodifieddate", "email", "firstname",
                  "lastname", "phone", "mobilephone", "address", "city", "zip", "state",
                  "country", "company", "jobtitle"],
@@ -192,6 +193,13 @@ def line_item_derived(props: dict[str, str | None]) -> dict[str, str | None]:
         "hs_total_discount": money(discount),
         "hs_tax_rate": TAX_RATE_GROUPS.get(group) if group else None,
     }
+
+
+def product_derived(props: dict[str, str | None]) -> dict[str, str | None]:
+    """A product's ``hs_tax_rate`` from its tax rate group, as on line items (§0a); the
+    reference does not say products carry one: the sandbox chose to mirror line items."""
+    group = props.get("hs_tax_rate_group_id")
+    return {"hs_tax_rate": TAX_RATE_GROUPS.get(group) if group else None}
 
 
 def deal_derived(

@@ -32,6 +32,8 @@ ALL_SCOPES = [
     "crm.objects.products.write",
     "crm.schemas.deals.read",
     "crm.schemas.deals.write",
+    "crm.schemas.contacts.write",
+    "crm.schemas.companies.write",
     "files",
     "automation",
 ]
