@@ -126,17 +126,19 @@ def _measure(shopify, integration) -> dict[str, float]:
     from syncs.runs import run_get_or_create
 
     order = scenario_order("growth")
-    per_order = []
+    per_order, slowest = [], []
     for _ in range(8):
         placed = shopify.create_order(shop=SHOP, order=json.loads(json.dumps(order)), fresh=True)
         shopify.mark_paid(shop=SHOP, order_id=placed["id"])
-        started = time.perf_counter()
-        run = run_get_or_create(
-            integration=integration, operation="document", source_id=str(placed["id"])
-        )
-        run_execute(run_id=run.pk)
-        report_execute(run_id=run.pk)
-        per_order.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            run = run_get_or_create(
+                integration=integration, operation="document", source_id=str(placed["id"])
+            )
+            run_execute(run_id=run.pk)
+            report_execute(run_id=run.pk)
+            per_order.append((time.perf_counter() - started) * 1000)
+        slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
     started = time.perf_counter()
     customer_redact(shop=SHOP, customer={"id": 5_000_003, "email": "c3@example.se"},
                     order_ids=[9_000_000_003])  # fmt: skip
@@ -149,6 +151,7 @@ def _measure(shopify, integration) -> dict[str, float]:
     measured = {
         "time per order (ms)": statistics.median(per_order[2:]),
         "customers/redact (ms)": redact_ms,
+        "slowest queries of an order": [(q["time"], q["sql"][:200]) for q in slowest],
     }
     for name, url in (("run", "/admin/syncs/syncrun/"), ("event", "/admin/syncs/inboundevent/")):
         client.get(url)
