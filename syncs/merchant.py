@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fortnox.links import document_url
 from fortnox.readiness import readiness_check
-from syncs import status
+from syncs import registers, status
 from syncs.accounts import integration_unlink_fortnox, merchant_integration
 from syncs.connectors import SourceConnector, get_source
 from syncs.forms import IntegrationSettingsForm
@@ -253,6 +253,8 @@ def status_page(request, integration, connector):
         outcome=outcome,
         outcomes=[(key, label) for key, (label, _statuses) in status.OUTCOMES.items()],
         usage=status.usage_this_month(integration),
+        can_sync_registers=registers.can_sync_registers(connector),
+        registers=registers.registers_state(integration),
         chart=status.chart(status.documents_per_day(integration)),
     )
     return render(request, "merchant/status.html", context)
@@ -272,3 +274,15 @@ def run_replay_view(request, integration, connector, run_id: int):
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("merchant:status", args=[integration.pk])
     return redirect(back)
+
+
+@require_POST
+@merchant_page
+def registers_sync(request, integration, connector):
+    if not registers.can_sync_registers(connector):
+        return refused(request, _("This kind of account has no customers or products to sync."))
+    if registers.registers_sync_start(integration=integration):
+        messages.success(request, _("Customers and products are being synced to Fortnox."))
+    else:
+        messages.info(request, _("A sync of customers and products is already running."))
+    return redirect("merchant:status", integration.pk)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:integration_id>/setup/settings/", merchant.settings, name="settings"),
     path("<int:integration_id>/setup/check/", merchant.check, name="check"),
     path("<int:integration_id>/setup/done/", merchant.done, name="done"),
+    path("<int:integration_id>/registers/", merchant.registers_sync, name="registers"),
     path(
         "<int:integration_id>/runs/<int:run_id>/replay/",
         merchant.run_replay_view,

@@ -103,9 +103,7 @@ def test_shop_a_cannot_disconnect_shop_bs_fortnox(client, shop_a, shop_b):
 
 
 def test_a_hubspot_portals_pages_are_refused_to_a_shop(client, shop_a):
-    portal = IntegrationFactory(
-        source=ConnectionFactory(provider="hubspot", account_id="24680001")
-    )
+    portal = IntegrationFactory(source=ConnectionFactory(provider="hubspot", account_id="24680001"))
     grant(client, shop_a)
 
     assert client.get(f"/app/{portal.pk}/").status_code == 403
@@ -343,3 +341,36 @@ def test_the_language_switch_changes_the_language(client, shop_a):
     page = client.get(f"/app/{shop_a.pk}/").content.decode()
 
     assert '<html lang="sv">' in page
+
+
+# --- customers and products ------------------------------------------------------------
+def test_syncing_customers_and_products_from_the_status_page(
+    client, shop_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    from shopify_app.connector import ShopifyConnector
+
+    synced = []
+
+    def sync_catalog(self, *, integration):
+        synced.append(integration.pk)
+        return "customers: created 2, updated 0, unchanged 0, failed 0"
+
+    monkeypatch.setattr(ShopifyConnector, "sync_catalog", sync_catalog, raising=False)
+    grant(client, shop_a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/app/{shop_a.pk}/registers/")
+
+    assert response.status_code == 302
+    assert synced == [shop_a.pk]
+    page = client.get(f"/app/{shop_a.pk}/").content.decode()
+    assert "customers: created 2" in page
+    assert "Sync customers and products" in page
+
+
+def test_shop_a_cannot_sync_shop_bs_registers(client, shop_a, shop_b):
+    grant(client, shop_a)
+
+    assert client.post(f"/app/{shop_b.pk}/registers/").status_code == 403
+    shop_b.source.refresh_from_db()
+    assert "catalog_sync" not in shop_b.source.metadata
