@@ -170,16 +170,20 @@ class ShopifyConnector:
             return f"{reverse('sandbox-add-app')}?shop={shop}"
         return f"https://{shop}/admin/oauth/install?client_id={django_settings.SHOPIFY_CLIENT_ID}"
 
-    def preview_document(self, *, payload, integration, refund=None):
-        """The order's document; with ``refund`` (a refunds/create body), the credit that
-        refund makes of it."""
-        if isinstance(payload, str) or isinstance(refund, str):  # JSON text, not an object
+    def preview_document(self, *, payload, integration):
+        if isinstance(payload, str):  # a JSON string, not text to parse once more
             raise ValueError("the order payload must be an object, not str")
         order = parse_order_payload(payload)
-        options = mapping_options(integration)
-        if refund is not None:
-            return refund_to_document(order, parse_refund_payload(refund), options=options)
-        return order_to_document(as_sold(order), options=options)
+        return order_to_document(as_sold(order), options=mapping_options(integration))
+
+    def preview_credit(self, *, payload, refund, integration):
+        """The credit a refunds/create body makes of the order in ``payload``."""
+        if isinstance(payload, str) or isinstance(refund, str):
+            raise ValueError("the order and refund payloads must be objects, not str")
+        order = parse_order_payload(payload)
+        return refund_to_document(
+            order, parse_refund_payload(refund), options=mapping_options(integration)
+        )
 
     def load_document(self, *, integration: Integration, operation: str, source_id: str):
         """Re-read the order (events arrive late and out of order) and decide from its

@@ -97,6 +97,12 @@ class SourceConnector(Protocol):
     def preview_document(self, *, payload: Any, integration: Integration) -> SalesDocument:
         """Map a payload as delivered by a webhook, without any API call."""
 
+    def preview_credit(
+        self, *, payload: Any, refund: Any, integration: Integration
+    ) -> SalesDocument:
+        """Map a refund of the sale in ``payload``, both as delivered by webhooks, to its
+        credit document (``is_credit``), without any API call."""
+
     def load_document(
         self, *, integration: Integration, operation: str, source_id: str
     ) -> SalesDocument:

@@ -20,6 +20,7 @@ from syncs.vat import reverse_charge_problem
 
 NEW_CUSTOMER = "(new customer)"
 NO_CUSTOMER = "(no guest customer set)"
+ORIGINAL_CUSTOMER = "(the invoice's customer)"
 
 
 def default_integration(source_key: str) -> Integration:
@@ -46,6 +47,38 @@ def document_preview(
         "customer": {"Customer": customer} if customer is not None else {},
         "articles": [{"Article": article} for article in articles],
         "document": {envelope: document_payload(integration, doc, options, warnings)},
+        "warnings": warnings,
+    }
+
+
+def credit_preview(
+    *, source_key: str, payload: Any, refund: Any, integration: Integration | None = None
+) -> dict[str, Any]:
+    """The credit invoice a refund of ``payload`` makes when the sale's invoice is booked
+    (a draft is corrected instead; ``syncs.credits``), in the order preview's shape: it
+    references the sale's invoice and its rows are negative. Writes nothing, calls no API."""
+    connector = get_source(source_key)
+    integration = integration or default_integration(source_key)
+    if not hasattr(connector, "preview_credit"):
+        raise ValueError(f"{connector.label} has no refunds to preview")
+    doc = connector.preview_credit(payload=payload, refund=refund, integration=integration)
+    warnings = list(doc.warnings)
+    sale_key = f"{doc.source}:sale:{doc.credit_for}"
+    original = _linked(integration, ExternalLink.Kind.INVOICE, sale_key)
+    _, customer_number = _customer(integration, doc, [])
+    articles, numbers = _articles(integration, doc, warnings)
+    options = document_options(
+        integration,
+        doc,
+        customer_number=customer_number or ORIGINAL_CUSTOMER,
+        article_numbers=numbers,
+        credit_invoice_reference=original or f"(the invoice of {doc.number})",
+    )
+    return {
+        "document_type": "invoice",
+        "customer": {},  # the credit goes to the invoice's customer
+        "articles": [{"Article": article} for article in articles],
+        "document": {"Invoice": document_payload(integration, doc, options, warnings)},
         "warnings": warnings,
     }
 

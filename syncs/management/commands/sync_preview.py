@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from syncs.connectors import sources
 from syncs.models import Integration
-from syncs.preview import document_preview
+from syncs.preview import credit_preview, document_preview
 
 
 class Command(BaseCommand):
@@ -19,20 +19,34 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("source", help="Source connector, e.g. shopify")
         parser.add_argument("--payload", required=True, help="JSON file as a webhook delivers it")
+        parser.add_argument(
+            "--refund",
+            help="A refund's webhook body (refunds/create) of that order: print the credit"
+            " invoice it makes when the order's invoice is booked",
+        )
         parser.add_argument("--integration", type=int, help="Use this integration's settings")
         parser.add_argument("--json", action="store_true", help="Print one JSON object")
 
-    def handle(self, *args, source, payload, integration, json: bool, **options):
+    def handle(self, *args, source, payload, integration, json: bool, refund=None, **options):
         if source not in sources():
             raise CommandError(f"Unknown source {source!r}; choose from {', '.join(sources())}")
         integration_obj = self._integration(integration)
         payload_data = self._payload(payload)
+        refund_data = None if refund is None else self._payload(refund)
         try:
-            preview = document_preview(
-                source_key=source, payload=payload_data, integration=integration_obj
-            )
+            if refund_data is None:
+                preview = document_preview(
+                    source_key=source, payload=payload_data, integration=integration_obj
+                )
+            else:
+                preview = credit_preview(
+                    source_key=source,
+                    payload=payload_data,
+                    refund=refund_data,
+                    integration=integration_obj,
+                )
         except ValueError as exc:
-            raise CommandError(f"{payload}: {exc}") from None
+            raise CommandError(f"{refund or payload}: {exc}") from None
         if json:
             self.stdout.write(_dumps(preview))
             return
