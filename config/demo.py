@@ -117,11 +117,11 @@ def demo_portal() -> int:
 def demo_seed() -> Demo:
     base = settings.PUBLIC_BASE_URL
     demo = Demo()
-    user, password = demo_operator()
-    if not settings.SANDBOX_ENABLED:
-        demo.add("Admin", f"{base}/admin/ (operator: make admin)")
+    if not settings.SANDBOX_ENABLED:  # for real: no demo login, nothing seeded
+        demo.add("Admin", f"{base}/admin/ (create an operator with make admin)")
         demo.add("Shopify app URL", f"{base}/shopify/install/")
         return demo
+    user, password = demo_operator()
     fortnox = demo_fortnox()
     shop = demo_shop(fortnox)
     portal = demo_portal()

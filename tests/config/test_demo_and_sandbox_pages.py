@@ -81,3 +81,15 @@ def test_the_sandbox_shopify_lists_orders_with_their_notes(client, shopify_http_
 
     assert order["name"] in page
     assert "Fortnox invoice 1 created." in page
+
+
+def test_without_sandboxes_the_demo_seeds_nothing_and_makes_no_login(settings, login_file, capsys):
+    from django.contrib.auth.models import User
+
+    settings.SANDBOX_ENABLED = False
+
+    call_command("sandbox_demo")
+
+    assert not User.objects.exists() and not Integration.objects.exists()
+    assert not login_file.exists()
+    assert "/shopify/install/" in capsys.readouterr().out
