@@ -93,3 +93,11 @@ def test_without_sandboxes_the_demo_seeds_nothing_and_makes_no_login(settings, l
     assert not User.objects.exists() and not Integration.objects.exists()
     assert not login_file.exists()
     assert "/shopify/install/" in capsys.readouterr().out
+
+
+def test_the_sandbox_home_page_links_the_pages_to_look_at(client):
+    page = client.get("/sandbox/").content.decode()
+
+    assert "/sandbox/shopify-admin/add-app/?shop=demo-butik.myshopify.com" in page
+    assert "/sandbox/fortnox/ui/" in page
+    assert "/sandbox/shopify-admin/orders/" in page
