@@ -50,7 +50,9 @@ def integration_link_fortnox(*, integration: Integration, fortnox: Connection) -
     """Make ``fortnox`` the account this integration books into. Returns False when it
     already was. One Fortnox account per source: switching means disconnecting first."""
     with transaction.atomic():
-        locked = Integration.objects.select_for_update().select_related("fortnox")
+        # Lock the integration row only: PostgreSQL refuses FOR UPDATE on the nullable side
+        # of the outer join that select_related("fortnox") makes.
+        locked = Integration.objects.select_for_update(of=("self",)).select_related("fortnox")
         integration = locked.get(pk=integration.pk)
         if integration.fortnox_id == fortnox.pk:
             return False

@@ -274,7 +274,7 @@ class InboundEvent(models.Model):
         null=True, blank=True, help_text="When its processing was handed to the queue."
     )
     claimed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When a worker started processing it."
+        null=True, blank=True, db_index=True, help_text="When a worker started processing it."
     )
     # Whom the delivery is about, as its source reads the body: indexed, so a privacy
     # request finds a customer's events without reading every stored body.
@@ -332,7 +332,7 @@ class SyncRun(models.Model):
     document_number = models.CharField(max_length=50, blank=True)
     error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     queued_at = models.DateTimeField(

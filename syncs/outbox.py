@@ -95,17 +95,39 @@ def _reclaim_runs(now: datetime, enqueue) -> int:
     return reclaimed
 
 
-def _lost_events(now: datetime, grace: timedelta) -> QuerySet:
-    handed_off_long_ago = Q(queued_at__isnull=True) | Q(queued_at__lt=now - lease())
-    return InboundEvent.objects.filter(
-        handed_off_long_ago, state=InboundEvent.State.RECEIVED, received_at__lt=now - grace
+def _passed_by(rows: QuerySet, claimed: str, now: datetime, grace: timedelta) -> Q:
+    """Rows handed to the queue that the queue has evidently passed by.
+
+    Waiting longer than the lease alone is no evidence: under a backlog every row waits,
+    and queueing them all again would only flood the queue. A row is lost when a row
+    queued after it has since been claimed (the queue hands rows out in order), or when
+    the queue has claimed nothing for a whole lease while the row waited (the broker
+    dropped it: a Redis restart, say)."""
+    old = Q(queued_at__lt=now - lease())
+    latest = (
+        rows.filter(**{f"{claimed}__isnull": False})
+        .order_by(f"-{claimed}")
+        .values_list("queued_at", claimed)
+        .first()
     )
+    if latest is None or latest[1] < now - lease():
+        return old  # the queue is idle: nothing claimed for a lease
+    if latest[0] is None:
+        return Q(pk__in=[])
+    return old & Q(queued_at__lt=latest[0] - grace)
+
+
+def _lost_events(now: datetime, grace: timedelta) -> QuerySet:
+    events = InboundEvent.objects
+    never_queued = Q(queued_at__isnull=True)
+    lost = never_queued | _passed_by(events, "claimed_at", now, grace)
+    return events.filter(lost, state=InboundEvent.State.RECEIVED, received_at__lt=now - grace)
 
 
 def _lost_runs(now: datetime, grace: timedelta) -> QuerySet:
     never_queued = Q(queued_at__isnull=True, created_at__lt=now - grace)
     not_due = Q(next_attempt_at__isnull=False, next_attempt_at__gte=now - lease())
-    lost = Q(queued_at__lt=now - lease()) & ~not_due
+    lost = _passed_by(SyncRun.objects, "started_at", now, grace) & ~not_due
     return SyncRun.objects.filter(never_queued | lost, status=SyncRun.Status.PENDING)
 
 

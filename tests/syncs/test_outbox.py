@@ -116,3 +116,42 @@ def test_an_event_whose_worker_died_while_processing_is_received_again():
         InboundEvent.State.IGNORED,
         "No integration for this account.",
     )
+
+
+def _event(*, state, queued: float, claimed: float | None = None) -> InboundEvent:
+    event = InboundEventFactory(
+        state=state, queued_at=ago(queued), claimed_at=ago(claimed) if claimed else None
+    )
+    InboundEvent.objects.filter(pk=event.pk).update(received_at=ago(queued + 1))  # auto_now_add
+    return event
+
+
+def test_events_waiting_behind_a_busy_backlog_are_not_queued_again():
+    lease_ = settings.SYNC_LEASE_SECONDS
+    # The queue is working (a claim 5 s ago) on events queued before this one.
+    _event(state=InboundEvent.State.PROCESSED, queued=lease_ * 3, claimed=5)
+    _event(state=InboundEvent.State.RECEIVED, queued=lease_ * 2)
+
+    assert outbox_dispatch().events == 0
+
+
+def test_an_event_the_queue_has_passed_by_is_queued_again():
+    lease_ = settings.SYNC_LEASE_SECONDS
+    lost = _event(state=InboundEvent.State.RECEIVED, queued=lease_ * 3)
+    _event(state=InboundEvent.State.PROCESSED, queued=lease_ * 2, claimed=5)  # queued later
+
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:
+        assert outbox_dispatch().events == 1
+
+    assert len(queued) == 1
+    lost.refresh_from_db()
+    assert lost.queued_at > ago(5)
+
+
+def test_events_of_an_idle_queue_are_queued_again_after_the_lease():
+    lease_ = settings.SYNC_LEASE_SECONDS
+    _event(state=InboundEvent.State.PROCESSED, queued=lease_ * 4, claimed=lease_ * 3)
+    _event(state=InboundEvent.State.RECEIVED, queued=lease_ * 2)  # the broker dropped it
+    _event(state=InboundEvent.State.RECEIVED, queued=lease_ / 2)  # may still be on its way
+
+    assert outbox_dispatch().events == 1
