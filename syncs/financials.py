@@ -20,7 +20,7 @@ from syncs.models import Integration
 from syncs.pipeline import fortnox_client_for
 
 CACHE_SECONDS = 300
-REFRESH_SECONDS = 10
+REFRESH_SECONDS = 2
 LATEST = 5
 FORTNOX_INVOICE_URL = "https://apps.fortnox.se/fs/fs/invoice/{number}"
 ZERO = Decimal("0.00")
