@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 DOCUMENT = "document"
 ACTION_PIPELINE = "action"  # hubspot_app.workflow's runs: ``<deal>:action:<type>``
 DEAL_TYPE_ID = "0-3"  # generic ``object.*`` subscriptions name the type by id (§2)
+TYPE_IDS = {DEAL_TYPE_ID: "deal", "0-7": "product"}
+PRODUCT_KINDS = {"product.creation", "product.propertyChange"}
 
 
 def settings_for(integration: Integration | None) -> HubSpotSettings:
@@ -78,10 +80,26 @@ def is_echo(body: dict) -> bool:
 
 
 def event_kind(topic: str, body: dict) -> str:
-    """``deal.propertyChange``, also for the generic ``object.propertyChange`` of a deal."""
-    if topic.startswith("object.") and str(body.get("objectTypeId")) == DEAL_TYPE_ID:
-        return "deal." + topic.removeprefix("object.")
+    """``deal.propertyChange``, also for the generic ``object.propertyChange`` of a deal
+    (and ``product.*`` for a product's)."""
+    if topic.startswith("object."):
+        kind = TYPE_IDS.get(str(body.get("objectTypeId")))
+        if kind:
+            return f"{kind}." + topic.removeprefix("object.")
     return topic
+
+
+def on_product_change(kind: str, body: dict, integration: Integration) -> None:
+    """A product made or changed: keep its Fortnox article, when the portal asks for it.
+    Done here, as Shopify's catalog topics are: the event's task is the worker."""
+    product_id = str(body.get("objectId") or "")
+    if kind not in PRODUCT_KINDS or not product_id.isdigit():
+        return
+    if not settings_for(integration).sync_products or not integration.enabled:
+        return
+    from hubspot_app.catalog import product_changed
+
+    product_changed(integration=integration, product_id=product_id)
 
 
 class HubSpotConnector:
@@ -207,6 +225,9 @@ class HubSpotConnector:
         kind = event_kind(event.topic, body)
         deal_id = str(body.get("objectId") or "")
         rules = settings_for(integration).rules()
+        if kind.startswith("product."):
+            on_product_change(kind, body, integration)
+            return []
         if kind == "deal.propertyChange" and body.get("propertyName") == "dealstage":
             rules = [r for r in rules if r["stage"] == str(body.get("propertyValue") or "")]
         elif kind != "deal.creation":

@@ -21,6 +21,7 @@ from fortnox.documents import price_excluding_vat
 from integrations.documents import Customer, Line, SalesDocument, Totals
 from integrations.errors import ConnectorError
 from syncs import articles, customers
+from syncs.connectors import get_source
 from syncs.links import link_get, link_lock, link_save
 from syncs.models import ExternalLink, Integration
 
@@ -132,8 +133,8 @@ def article_upsert(
     key = articles.article_key(integration, line)
     if not key:
         raise CatalogProblem(
-            f"{line.description!r} has no SKU to match a Fortnox article by; give the"
-            " variant a SKU in Shopify."
+            f"{line.description!r} has no SKU to match a Fortnox article by; give it a"
+            f" SKU in {get_source(doc.source).label}."
         )
     warnings: list[str] = []
     payload = articles.article_payload(integration, doc, line, warnings)
