@@ -35,7 +35,7 @@ from syncs.connectors import SourceUnavailable, SyncSkipped, get_source
 from syncs.credits import credit_sync, credits_resume
 from syncs.customers import customer_resolve
 from syncs.links import link_get, link_save
-from syncs.models import ExternalLink, Integration, SyncRun
+from syncs.models import Integration, SyncRun
 from syncs.reporting import report_schedule
 from syncs.runs import RunLog, run_claim
 from syncs.vat import oss_refusal
@@ -130,13 +130,11 @@ def _create(
     customer_number = customer_resolve(integration=integration, doc=doc, client=client, log=log_)
     articles = articles_resolve(integration=integration, doc=doc, client=client, log=log_)
     doc = vat_from_articles(doc=doc, article_numbers=articles, client=client, log=log_)
-    credit_ref = _credit_reference(integration, doc, client) if doc.is_credit else ""
     options = document_options(
         integration,
         doc,
         customer_number=customer_number,
         article_numbers=articles,
-        credit_invoice_reference=credit_ref,
     )
     notes: list[str] = []
     payload = document_payload(integration, doc, options, notes)
@@ -149,30 +147,6 @@ def _create(
     number = created["DocumentNumber"]
     log_.info("document", f"Fortnox {options.document_type} {number} created", payload)
     return created, customer_number, doc
-
-
-def _sale_key(doc: SalesDocument) -> str:
-    return f"{doc.source}:sale:{doc.credit_for}"
-
-
-def _credit_reference(integration, doc: SalesDocument, client: FortnoxClient) -> str:
-    """The invoice a credit credits: the sale's invoice, or the invoice Fortnox made from
-    the sale's order. A credit invoice can only reference an invoice."""
-    key = _sale_key(doc)
-    if number := link_get(integration, ExternalLink.Kind.INVOICE, key):
-        return number
-    order = link_get(integration, ExternalLink.Kind.ORDER, key)
-    if not order:
-        return ""
-    invoice = str(client.get_order(document_number=order).get("InvoiceReference") or "0")
-    if invoice not in ("", "0"):
-        return invoice
-    raise SyncFailed(
-        f"This refund credits a sale booked as Fortnox order {order}, which has not been"
-        " turned into an invoice, and a credit invoice can only credit an invoice. Create"
-        f" the invoice from order {order} in Fortnox (or credit the sale by hand), then"
-        " replay this sync."
-    )
 
 
 def _after_create(integration, kind: str, number: str, client: FortnoxClient, log_: RunLog):

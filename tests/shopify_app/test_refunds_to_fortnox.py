@@ -200,3 +200,33 @@ def test_a_fully_refunded_order_never_synced_is_skipped_not_invoiced(
     assert _run(made).status == SyncRun.Status.SKIPPED
     assert "fully refunded" in _run(made).error_message
     assert fortnox_invoices(fortnox_sandbox) == {}
+
+
+def test_a_refund_is_credited_in_the_currency_the_buyer_paid(
+    place_paid_order, post_webhooks, shopify_sandbox, shop_integration, refund, fortnox_sandbox
+):
+    order = place_paid_order("presentment_eur")
+    post_webhooks(shopify_sandbox.webhook_deliveries("orders/paid", order["id"]))
+    sale = SyncRun.objects.get(operation="document")
+    client = FortnoxClient(connection=shop_integration.fortnox)
+    client.bookkeep_invoice(document_number=sale.document_number)
+
+    made = refund(order, line_items={15730000000511: 1})
+
+    credit = fortnox_invoices(fortnox_sandbox)[_run(made).document_number]
+    assert (credit["Currency"], _total(credit)) == ("EUR", -D(made["transactions"][0]["amount"]))
+    assert _run(made).status == SyncRun.Status.SUCCEEDED, _run(made).error_message
+
+
+def test_an_amount_only_refund_of_a_draft_adds_negative_rows_exact_to_the_ore(
+    synced_order, refund, fortnox_sandbox
+):
+    order, original = synced_order(book=False)
+
+    made = refund(order, extra="100.00")  # goodwill: no rows refunded
+
+    invoice = fortnox_invoices(fortnox_sandbox)[original]
+    negative = [row for row in invoice["InvoiceRows"] if float(row["DeliveredQuantity"]) < 0]
+    assert _run(made).status == SyncRun.Status.SUCCEEDED, _run(made).error_message
+    assert len(negative) == 3  # the 100.00 spread over the order's 25, 12 and 6 % rows
+    assert _total(invoice) == D("566.80")
