@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hubspot_app.catalog import hubspot_sync_catalog
 from hubspot_app.client import PROVIDER
-from hubspot_app.management.progress import ProgressBar
 from integrations.errors import ConnectorError
+from syncs.management.progress import ProgressBar
 from syncs.models import Integration
 
 

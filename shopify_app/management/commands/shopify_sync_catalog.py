@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from integrations.errors import ConnectorError
 from shopify_app.catalog import shopify_sync_catalog
-from shopify_app.management.progress import ProgressBar
 from shopify_app.management.shops import shop_integration
+from syncs.management.progress import ProgressBar
 
 
 class Command(BaseCommand):

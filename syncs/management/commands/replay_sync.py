@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
+from syncs.management.progress import ProgressBar
 from syncs.models import Integration, SyncRun
 from syncs.replay import run_replay
 from syncs.reporting import report_replay
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         runs = self._select(run_ids, failed, since, integration)
         total = len(runs)
         succeeded = replayed = 0
+        bar = ProgressBar(self.stderr, enabled=total > 1)
         for index, run in enumerate(runs, start=1):
             if dry_run:
                 self.stdout.write(
@@ -50,7 +52,7 @@ class Command(BaseCommand):
                 replayed += 1
                 run.refresh_from_db()
                 succeeded += run.status in SyncRun.DONE
-            self._progress(index, total)
+            bar(index, total)
         verb = "would replay" if dry_run else "replayed"
         count = total if dry_run else replayed
         tail = "" if dry_run else f", {succeeded} succeeded, {replayed - succeeded} still failing"
@@ -95,14 +97,6 @@ class Command(BaseCommand):
         if not write_back:
             _refuse_unreplayable([found[pk] for pk in run_ids])
         return [found[pk] for pk in run_ids]
-
-    def _progress(self, index: int, total: int) -> None:
-        if total < 2:
-            return
-        width = 30
-        filled = width * index // total
-        end = "\n" if index == total else ""
-        self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {index}/{total}", ending=end)
 
 
 _WHY_NOT = {
