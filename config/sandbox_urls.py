@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from config import sandbox_views
+from config import sandbox_hubspot, sandbox_views
 from fortnox.sandbox import pages as fortnox_pages
 
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
         fortnox_pages.pdf,
         name="sandbox-fortnox-pdf",
     ),
+    path("hubspot-app/enrol/", sandbox_hubspot.enrol, name="sandbox-hubspot-enrol"),
+    path("hubspot-app/card/", sandbox_hubspot.card, name="sandbox-hubspot-card"),
     path("fortnox/", include("fortnox.sandbox.urls")),
     path("shopify/", include("shopify_app.sandbox.urls")),
     path("hubspot/", include("hubspot_app.sandbox.urls")),
