@@ -3,6 +3,8 @@ the service's own endpoints, which verify them (a wrong signature would be a 401
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import responses
 from django.test import Client
@@ -25,7 +27,7 @@ def service_over_http(mocked_http):
         return got.status_code, {"Content-Type": got.get("Content-Type", "")}, got.content
 
     for method in (responses.GET, responses.POST):
-        mocked_http.add_callback(method, responses.matchers.re.compile(r"http://testserver/.*"), answer)
+        mocked_http.add_callback(method, re.compile(r"http://testserver/.*"), answer)
     return mocked_http
 
 
