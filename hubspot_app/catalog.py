@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from hubspot_app import services
 from hubspot_app.connector import mapping_options, settings_for
@@ -21,30 +20,12 @@ from hubspot_app.mappers import SOURCE, DealMappingError, product_to_line, recor
 from integrations.documents import Customer, CustomerKind
 from integrations.errors import ConnectorError
 from syncs import catalog
+from syncs.catalog import CatalogSummary
 from syncs.models import Integration, SyncRun
 from syncs.pipeline import fortnox_client_for
 
 Progress = Callable[[int, int], None]
 PRODUCT_PROPERTIES = ("name", "price", "hs_sku", "description", "hs_tax_rate")
-
-
-@dataclass
-class CatalogSummary:
-    dry_run: bool = False
-    counts: dict[str, Counter] = field(default_factory=dict)  # "articles" -> outcome -> n
-    failures: list[str] = field(default_factory=list)
-
-    def count(self, kind: str, outcome: str) -> None:
-        self.counts.setdefault(kind, Counter())[outcome] += 1
-
-    def line(self) -> str:
-        prefix = "dry run, nothing written: " if self.dry_run else ""
-        parts = [
-            f"{kind}: created {c['created']}, updated {c['updated']},"
-            f" unchanged {c['unchanged']}, failed {c['failed']}"
-            for kind, c in self.counts.items()
-        ]
-        return prefix + ("; ".join(parts) or "nothing to sync")
 
 
 def product_article(

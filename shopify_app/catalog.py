@@ -14,7 +14,6 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from integrations.documents import Address, Customer, CustomerKind, Line, LineKind, money
@@ -25,6 +24,7 @@ from shopify_app.client import ShopifyClient
 from shopify_app.connector import settings_for
 from shopify_app.mappers import SOURCE
 from syncs import catalog
+from syncs.catalog import CatalogSummary
 from syncs.models import Integration
 from syncs.pipeline import fortnox_client_for
 
@@ -120,25 +120,6 @@ def products_from_bulk(rows: list[dict]) -> Iterator[dict]:
 
 
 # --- the work ----------------------------------------------------------------------------
-@dataclass
-class CatalogSummary:
-    dry_run: bool = False
-    counts: dict[str, Counter] = field(default_factory=dict)  # "customers" -> outcome -> n
-    failures: list[str] = field(default_factory=list)
-
-    def count(self, kind: str, outcome: str) -> None:
-        self.counts.setdefault(kind, Counter())[outcome] += 1
-
-    def line(self) -> str:
-        prefix = "dry run, nothing written: " if self.dry_run else ""
-        parts = [
-            f"{kind}: created {c['created']}, updated {c['updated']},"
-            f" unchanged {c['unchanged']}, failed {c['failed']}"
-            for kind, c in self.counts.items()
-        ]
-        return prefix + ("; ".join(parts) or "nothing to sync")
-
-
 def bulk_rows(client: ShopifyClient, query: str, *, sleep=time.sleep) -> list[dict]:
     """Run a bulk query and wait for its JSONL result."""
     started = client.run_bulk_query(query=query)

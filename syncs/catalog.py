@@ -10,6 +10,7 @@ overwritten: the operator may have changed them in Fortnox since.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -177,3 +178,24 @@ def _article_update(client, number, payload, price, dry_run, warnings) -> Catalo
             save = client.set_price if current_price is None else client.update_price
             save(article_number=number, price=price)
     return CatalogResult(Outcome.UPDATED, number, changed, warnings)
+
+
+@dataclass
+class CatalogSummary:
+    """What a catalog sync did, by kind of record, for its one-line summary."""
+
+    dry_run: bool = False
+    counts: dict[str, Counter] = field(default_factory=dict)  # "customers" -> outcome -> n
+    failures: list[str] = field(default_factory=list)
+
+    def count(self, kind: str, outcome: str) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += 1
+
+    def line(self) -> str:
+        prefix = "dry run, nothing written: " if self.dry_run else ""
+        parts = [
+            f"{kind}: created {c['created']}, updated {c['updated']},"
+            f" unchanged {c['unchanged']}, failed {c['failed']}"
+            for kind, c in self.counts.items()
+        ]
+        return prefix + ("; ".join(parts) or "nothing to sync")
