@@ -4,55 +4,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('syncs', '0006_run_totals'),
+        ("syncs", "0006_run_totals"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='integration',
-            name='article_unit',
-            field=models.CharField(blank=True, default='st', help_text='Unit of new articles (e.g. st).', max_length=10),
+            model_name="integration",
+            name="article_unit",
+            field=models.CharField(
+                blank=True, default="st", help_text="Unit of new articles (e.g. st).", max_length=10
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='duty_account',
-            field=models.PositiveIntegerField(default=3530, help_text='Account for duties collected from the buyer (an outlay passed through, no VAT). BAS: 3530.'),
+            model_name="integration",
+            name="duty_account",
+            field=models.PositiveIntegerField(
+                default=3530,
+                help_text="Account for duties collected from the buyer (an outlay passed through, no VAT). BAS: 3530.",
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='eu_goods_account',
-            field=models.PositiveIntegerField(blank=True, default=3108, help_text="Rows of goods to EU businesses (reverse charge). BAS: 3108. Blank: the article's account.", null=True),
+            model_name="integration",
+            name="eu_goods_account",
+            field=models.PositiveIntegerField(
+                blank=True,
+                default=3108,
+                help_text="Rows of goods to EU businesses (reverse charge). BAS: 3108. Blank: the article's account.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='eu_services_account',
-            field=models.PositiveIntegerField(blank=True, default=3308, help_text="Rows of services to EU businesses (reverse charge). BAS: 3308. Blank: the article's account.", null=True),
+            model_name="integration",
+            name="eu_services_account",
+            field=models.PositiveIntegerField(
+                blank=True,
+                default=3308,
+                help_text="Rows of services to EU businesses (reverse charge). BAS: 3308. Blank: the article's account.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='export_account',
-            field=models.PositiveIntegerField(blank=True, default=3105, help_text="Rows of sales outside the EU. BAS: 3105. Blank: the article's account.", null=True),
+            model_name="integration",
+            name="export_account",
+            field=models.PositiveIntegerField(
+                blank=True,
+                default=3105,
+                help_text="Rows of sales outside the EU. BAS: 3105. Blank: the article's account.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='sales_account_12',
-            field=models.PositiveIntegerField(default=3002, help_text='Sales account of new articles at 12 % VAT. BAS: 3002.'),
+            model_name="integration",
+            name="sales_account_12",
+            field=models.PositiveIntegerField(
+                default=3002, help_text="Sales account of new articles at 12 % VAT. BAS: 3002."
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='sales_account_25',
-            field=models.PositiveIntegerField(default=3001, help_text='Sales account of new articles at 25 % VAT. BAS: 3001.'),
+            model_name="integration",
+            name="sales_account_25",
+            field=models.PositiveIntegerField(
+                default=3001, help_text="Sales account of new articles at 25 % VAT. BAS: 3001."
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='sales_account_6',
-            field=models.PositiveIntegerField(default=3003, help_text='Sales account of new articles at 6 % VAT. BAS: 3003.'),
+            model_name="integration",
+            name="sales_account_6",
+            field=models.PositiveIntegerField(
+                default=3003, help_text="Sales account of new articles at 6 % VAT. BAS: 3003."
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='tip_account',
-            field=models.PositiveIntegerField(default=3990, help_text='Account for tips (no VAT, no article). BAS: 3990.'),
+            model_name="integration",
+            name="tip_account",
+            field=models.PositiveIntegerField(
+                default=3990, help_text="Account for tips (no VAT, no article). BAS: 3990."
+            ),
         ),
     ]
