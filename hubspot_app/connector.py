@@ -236,6 +236,12 @@ class HubSpotConnector:
             return []
         return [Work(DOCUMENT, run_source_id(deal_id, rule)) for rule in rules]
 
+    def requeue_lost(self, *, now, lease) -> int:
+        """The engine's dispatcher asks for work of ours whose hand-off was lost."""
+        from hubspot_app.workflow import executions_requeue
+
+        return executions_requeue(now=now, lease=lease)
+
     def report(self, *, integration: Integration, outcome) -> None:
         from hubspot_app.workflow import executions_complete
 

@@ -64,6 +64,18 @@ def enqueue_execution(execution_id: int) -> None:
         log.exception("could not queue workflow execution %s", execution_id)
 
 
+def executions_requeue(*, now, lease) -> int:
+    """Queue again executions whose task never started (its hand-off to the queue failed
+    or was lost): still pending, no run attached, stored longer ago than the lease."""
+    stuck = WorkflowExecution.objects.filter(
+        state=WorkflowExecution.State.PENDING, run__isnull=True, created_at__lt=now - lease
+    ).values_list("pk", flat=True)[:500]
+    ids = list(stuck)
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: enqueue_execution(pk))
+    return len(ids)
+
+
 def execution_answer(execution: WorkflowExecution) -> dict:
     """The output fields to answer an execution request with: BLOCK until completed."""
     if execution.state == WorkflowExecution.State.COMPLETED and execution.output:

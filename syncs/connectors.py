@@ -119,6 +119,9 @@ class SourceConnector(Protocol):
     def report(self, *, integration: Integration, outcome: Outcome) -> None:
         """Write the outcome back where the merchant works."""
 
+    # Optional: ``requeue_lost(*, now, lease) -> int`` queues again the connector's own
+    # pending work whose hand-off to the queue was lost (called by the outbox dispatcher).
+
 
 _SOURCES: dict[str, SourceConnector] = {}
 

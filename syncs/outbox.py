@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from syncs.connectors import sources
 from syncs.models import InboundEvent, SyncRun
 from syncs.runs import RunLog, lease
 
@@ -36,12 +37,14 @@ class Dispatched:
     events: int = 0
     runs: int = 0
     reports: int = 0
+    source_work: int = 0  # a connector's own pending work (HubSpot's workflow executions)
     reclaimed_events: int = 0
     reclaimed_runs: int = 0
 
     def __str__(self) -> str:
         return (
-            f"queued {self.events} event(s), {self.runs} run(s), {self.reports} write-back(s);"
+            f"queued {self.events} event(s), {self.runs} run(s), {self.reports} write-back(s),"
+            f" {self.source_work} connector task(s);"
             f" reclaimed {self.reclaimed_events} event(s) and {self.reclaimed_runs} run(s)"
             " from stopped workers"
         )
@@ -60,6 +63,11 @@ def outbox_dispatch(*, now: datetime | None = None) -> Dispatched:
     result.events = _take(_lost_events(now, grace), "queued_at", now, enqueue_event)
     result.runs = _take(_lost_runs(now, grace), "queued_at", now, enqueue_run)
     result.reports = _take(_lost_reports(now, grace), "", now, enqueue_report)
+    result.source_work = sum(
+        connector.requeue_lost(now=now, lease=lease())
+        for connector in sources().values()
+        if hasattr(connector, "requeue_lost")
+    )
     if any(vars(result).values()):
         log.info("outbox: %s", result)
     return result

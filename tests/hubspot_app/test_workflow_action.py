@@ -209,3 +209,33 @@ def test_a_portal_without_integration_fails_the_action_at_once(hubspot_sandbox, 
     outputs = json.loads(post_to_client(client, request).content)["outputFields"]
     assert outputs["hs_execution_state"] == "FAIL_CONTINUE"
     assert "not connected" in outputs["error_message"]
+
+
+def test_an_execution_whose_task_was_never_queued_is_picked_up_by_the_dispatcher(
+    portal_integration, hubspot_sandbox, fortnox_sandbox, client, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.test import TestCase
+    from django.utils import timezone
+
+    from syncs.outbox import outbox_dispatch
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    deal = hubspot_sandbox.create_deal("amount_discount")["deal"]
+    monkeypatch.setattr("django_q.tasks.async_task", broker_down)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = post_to_client(client, enrol(hubspot_sandbox, deal["id"], "invoice"))
+    assert response.json() == {"outputFields": {"hs_execution_state": "BLOCK"}}
+    assert hubspot_sandbox.completions() == []
+    monkeypatch.undo()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        dispatched = outbox_dispatch(now=timezone.now() + timedelta(hours=1))
+
+    assert dispatched.source_work == 1
+    [done] = hubspot_sandbox.completions()
+    assert done["outputFields"]["hs_execution_state"] == "SUCCESS"
+    assert WorkflowExecution.objects.get().state == WorkflowExecution.State.COMPLETED
