@@ -1,5 +1,6 @@
 """`make run`'s demo: a sandbox shop, portal and Fortnox company, connected and set up to
-book the first order, and an operator login; or, with real credentials, just the URLs."""
+book the first order and the first deal won, and an operator login; or, with real
+credentials, just the URLs."""
 
 from __future__ import annotations
 
@@ -103,15 +104,39 @@ def demo_shop(fortnox: Connection) -> Integration:
     return integration
 
 
-def demo_portal() -> int:
-    """The sandbox HubSpot portal (its connector is not written yet: no integration)."""
+def demo_portal(fortnox: Connection) -> Integration:
+    """The sandbox HubSpot portal, installed; on first install linked to Fortnox with
+    settings that book the first deal won (the default pipeline's "closedwon" stage makes
+    a draft invoice, missing articles are created). Later runs keep the settings."""
+    from hubspot_app.models import HubSpotSettings, default_stage_rules
+    from hubspot_app.oauth import PROVIDER, HubSpotOAuth
     from hubspot_app.sandbox.views import get_sandbox, save_sandbox
 
     sandbox = get_sandbox()
     if not sandbox.portals:
         sandbox.add_portal()
-        save_sandbox(sandbox)
-    return next(iter(sandbox.portals))
+    portal_id = next(iter(sandbox.portals))
+    tokens = HubSpotOAuth().parse_tokens(sandbox.issue_tokens(portal_id=portal_id))
+    save_sandbox(sandbox)
+    account_id = str(portal_id)
+    new = not Integration.objects.filter(
+        source__provider=PROVIDER, source__account_id=account_id
+    ).exists()
+    with transaction.atomic():
+        integration = integration_install(
+            provider=PROVIDER,
+            account_id=account_id,
+            display_name=f"HubSpot portal {account_id}",
+            tokens=tokens,
+        )
+        HubSpotSettings.objects.get_or_create(
+            integration=integration, defaults={"stage_rules": default_stage_rules()}
+        )
+        if new or integration.fortnox_id is None:
+            integration.fortnox = fortnox
+            integration.missing_article = Integration.MissingArticle.CREATE
+            integration.save()
+    return integration
 
 
 def demo_seed() -> Demo:
@@ -124,13 +149,21 @@ def demo_seed() -> Demo:
     user, password = demo_operator()
     fortnox = demo_fortnox()
     shop = demo_shop(fortnox)
-    portal = demo_portal()
+    portal = demo_portal(fortnox)
     open_app = f"{base}{reverse('sandbox-add-app')}?shop={DEMO_SHOP}"
     demo.add("Shop's status page", f"{open_app}  (opens the app from the sandbox Shopify admin)")
     demo.add("Shop's setup", f"{base}{reverse('merchant:onboarding', args=[shop.pk])}")
     demo.add("Sandbox Fortnox", f"{base}{reverse('sandbox-fortnox')}")
     demo.add("Sandbox Shopify orders", f"{base}{reverse('sandbox-shopify-orders')}")
-    demo.add("Sandbox HubSpot portal", f"{base}/sandbox/hubspot/_control/state ({portal})")
+    demo.add(
+        "Portal's status page",
+        f"{base}{reverse('merchant:status', args=[portal.pk])}  (as the operator below)",
+    )
+    demo.add(
+        "Sandbox HubSpot portal",
+        f"{base}/sandbox/hubspot/_control/state ({portal.source.account_id})",
+    )
     demo.add("Admin", f"{base}/admin/  user {user}, password {password}")
     demo.add("Place an order", ".venv/bin/python manage.py sandbox_shopify_order")
+    demo.add("Win a deal", ".venv/bin/python manage.py sandbox_hubspot_deal")
     return demo

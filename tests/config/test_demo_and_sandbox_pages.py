@@ -41,8 +41,57 @@ def test_running_the_demo_again_keeps_the_merchants_settings(
 
     call_command("sandbox_demo")
 
-    assert Integration.objects.get().missing_article == "halt"
+    assert {i.missing_article for i in Integration.objects.all()} == {"halt"}
     assert Connection.objects.filter(provider="fortnox").count() == 1
+
+
+def test_the_demo_portal_books_the_first_deal_won_and_prints_its_status_page(
+    fortnox_sandbox,
+    hubspot_sandbox,
+    shopify_http_sandbox,
+    login_file,
+    client,
+    django_capture_on_commit_callbacks,
+    tmp_path,
+    capsys,
+):
+    """What `sandbox_hubspot_deal` does in a second shell under `make run`: a deal moved to
+    closedwon and its webhooks delivered becomes a draft invoice, noted on the deal."""
+    from fortnox.sandbox.views import set_default_sandbox as set_fortnox
+    from hubspot_app.models import HubSpotSettings
+    from hubspot_app.sandbox.testing import post_to_client
+    from hubspot_app.sandbox.views import set_default_sandbox as set_hubspot
+    from syncs.models import SyncRun
+    from tests.plugins.hubspot import PORTAL_ID
+
+    set_fortnox(fortnox_sandbox)
+    set_hubspot(hubspot_sandbox, path=tmp_path / "hubspot.json")
+    try:
+        call_command("sandbox_demo")
+    finally:
+        set_fortnox(None)
+        set_hubspot(None)
+    portal = Integration.objects.get(source__provider="hubspot")
+    assert portal.source.account_id == str(PORTAL_ID) and portal.source.is_active
+    assert portal.fortnox.display_name == "Sandbox AB"
+    assert portal.missing_article == Integration.MissingArticle.CREATE
+    assert HubSpotSettings.objects.get(integration=portal).rules() == [
+        {"pipeline": "default", "stage": "closedwon", "document_type": "invoice"}
+    ]
+    assert f"/app/{portal.pk}/" in capsys.readouterr().out
+
+    deal = hubspot_sandbox.create_deal("mixed_vat_12_6")["deal"]
+    hubspot_sandbox.move_deal(deal["id"], "closedwon")
+    with django_capture_on_commit_callbacks(execute=True):
+        for delivery in hubspot_sandbox.webhook_deliveries("http://testserver/hubspot/webhooks/"):
+            assert post_to_client(client, delivery).status_code == 200
+
+    run = SyncRun.objects.get(integration=portal)
+    assert run.status == SyncRun.Status.SUCCEEDED
+    invoices = fortnox_sandbox.tenants[portal.fortnox.account_id].invoices
+    assert run.document_number in invoices
+    notes = hubspot_sandbox.notes(deal["id"])
+    assert any(run.document_number in note["properties"]["hs_note_body"] for note in notes)
 
 
 def test_the_sandbox_fortnox_shows_invoices_with_rows_totals_and_pdf(client, fortnox_http_sandbox):
