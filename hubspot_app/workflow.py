@@ -22,6 +22,7 @@ from hubspot_app.customers import customer_update, record_type
 from hubspot_app.models import WorkflowExecution
 from integrations.errors import ConnectorError
 from syncs.models import Integration, SyncRun
+from syncs.pipeline import run_and_report
 from syncs.runs import run_get_or_create, run_reopen
 
 log = logging.getLogger(__name__)
@@ -107,9 +108,7 @@ def execution_run(*, execution_id: int) -> None:
     # A new enrollment asks again: a failed or skipped run is tried once more; a done
     # one is answered with its document, never a second one.
     run_reopen(run=run, statuses=[SyncRun.Status.FAILED, SyncRun.Status.SKIPPED])
-    from syncs.tasks import run_task
-
-    run_task(run.pk)  # claims the run (or finds it held); its write-back completes us
+    run_and_report(run_id=run.pk)  # claims the run (or finds it held); its report completes us
     executions_complete(run=SyncRun.objects.get(pk=run.pk))
 
 

@@ -20,9 +20,9 @@ from shopify_app.connector import DOCUMENT, order_id
 from shopify_app.oauth import PROVIDER, client_secrets
 from shopify_app.signatures import normalise_shop, verify_query
 from syncs.models import Integration, SyncRun
+from syncs.queue import enqueue_run
 from syncs.replay import run_replay
 from syncs.runs import run_get_or_create
-from syncs.tasks import enqueue_run
 
 TEMPLATE = "shopify_app/replay_order.html"
 MAX_ID_LENGTH = 30

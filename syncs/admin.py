@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from syncs.connectors import get_source
+from syncs.events import event_process
 from syncs.forms import IntegrationSettingsForm
 from syncs.models import (
     ExternalLink,
@@ -159,8 +160,6 @@ class InboundEventAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Process the selected failed events again", permissions=["act"])
     def process_again(self, request, queryset):
-        from syncs.events import event_process
-
         failed = queryset.filter(state=InboundEvent.State.FAILED)
         started = sum(len(event_process(event_id=event.pk)) for event in failed)
         self.message_user(

@@ -41,6 +41,7 @@ from syncs.building import document_options, document_payload
 from syncs.connectors import SyncSkipped
 from syncs.links import link_get, link_save
 from syncs.models import ExternalLink, Integration, SyncRun
+from syncs.queue import enqueue_run
 from syncs.runs import RunLog, run_reopen
 
 Kind = ExternalLink.Kind
@@ -78,8 +79,6 @@ def credits_resume(*, run: SyncRun) -> list[int]:
         error_message__startswith=WAITING,
     ).exclude(operation=run.operation)
     reopened = [other.pk for other in waiting if run_reopen(run=other, statuses=[other.status])]
-    from syncs.tasks import enqueue_run
-
     for run_id in reopened:
         transaction.on_commit(lambda run_id=run_id: enqueue_run(run_id))
     return reopened

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from syncs.connectors import get_source
 from syncs.models import InboundEvent, Integration, SyncRun
+from syncs.pipeline import run_and_report
+from syncs.queue import enqueue_event, enqueue_run
 from syncs.runs import run_get_or_create, run_reopen
 
 log = logging.getLogger(__name__)
@@ -56,8 +58,6 @@ def event_record(
         created = False
         log.info("duplicate %s delivery %s", provider, delivery_id)
     if event.state == State.RECEIVED:
-        from syncs.tasks import enqueue_event
-
         transaction.on_commit(lambda: enqueue_event(event.pk))
     return event, created
 
@@ -83,10 +83,8 @@ def event_process(*, event_id: int, run_inline: bool = False) -> list[int]:
         _mark(event, State.FAILED, f"{type(exc).__name__}: {exc}")
         return []
     if run_inline:
-        from syncs.tasks import run_task
-
         for run_id in run_ids:
-            run_task(run_id)
+            run_and_report(run_id=run_id)
     return run_ids
 
 
@@ -117,8 +115,6 @@ def _process(event: InboundEvent, *, queue: bool) -> list[int]:
     _mark(event, State.PROCESSED, "")
     if not queue:
         return run_ids
-    from syncs.tasks import enqueue_run
-
     for run_id in run_ids:
         transaction.on_commit(lambda run_id=run_id: enqueue_run(run_id))
     return run_ids

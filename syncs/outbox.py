@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from syncs.connectors import sources
 from syncs.models import InboundEvent, SyncRun
+from syncs.queue import enqueue_event, enqueue_report, enqueue_run
 from syncs.runs import RunLog, lease
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,6 @@ def outbox_dispatch(*, now: datetime | None = None) -> Dispatched:
     """Queue again what was stored but is not on its way; see the module docstring."""
     now = now or timezone.now()
     grace = timedelta(seconds=settings.OUTBOX_GRACE_SECONDS)
-    from syncs.tasks import enqueue_event, enqueue_report, enqueue_run
-
     result = Dispatched(
         reclaimed_events=_reclaim_events(now, enqueue_event),
         reclaimed_runs=_reclaim_runs(now, enqueue_run),

@@ -36,7 +36,8 @@ from syncs.credits import credit_sync, credits_resume
 from syncs.customers import customer_resolve
 from syncs.links import link_get, link_save
 from syncs.models import Integration, SyncRun
-from syncs.reporting import report_schedule
+from syncs.queue import enqueue_run
+from syncs.reporting import report_execute, report_schedule
 from syncs.runs import RunLog, run_claim
 from syncs.vat import oss_refusal
 from syncs.waiting import run_wait
@@ -218,8 +219,6 @@ def _failed(run: SyncRun, run_log: RunLog, error: ConnectorError) -> None:
     run.next_attempt_at = run.queued_at = timezone.now() + timedelta(seconds=delay)
     run.save(update_fields=["status", "error_message", "next_attempt_at", "queued_at"])
     run_log.info("retry", f"Transient failure; attempt {run.attempts + 1} in {delay} s")
-    from syncs.tasks import enqueue_run
-
     transaction.on_commit(lambda: enqueue_run(run.pk, delay=delay))
 
 
@@ -246,3 +245,12 @@ def document_pdf(run: SyncRun) -> bytes:
     kind = "invoice" if run.document_type == "credit" else run.document_type
     client = fortnox_client_for(run.integration)
     return client.get_document_pdf(kind=kind, document_number=run.document_number)
+
+
+def run_and_report(*, run_id: int) -> SyncRun:
+    """Run the sync, then write its outcome back at once when it is due now (the queued
+    write-back then finds nothing to claim): one queue hop less per order."""
+    run = run_execute(run_id=run_id)
+    if run.report_status == SyncRun.Report.PENDING:
+        report_execute(run_id=run_id)
+    return run

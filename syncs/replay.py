@@ -8,6 +8,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from syncs.models import SyncRun
+from syncs.pipeline import run_execute
+from syncs.queue import enqueue_run
 from syncs.runs import run_reopen
 
 SALT = "syncs.replay"
@@ -32,11 +34,7 @@ def run_replay(*, run: SyncRun, inline: bool = False) -> bool:
     if not run_reopen(run=run):
         return False
     if inline:
-        from syncs.pipeline import run_execute
-
         run_execute(run_id=run.pk)
     else:
-        from syncs.tasks import enqueue_run
-
         transaction.on_commit(lambda: enqueue_run(run.pk))
     return True

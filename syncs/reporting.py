@@ -18,6 +18,7 @@ from django.utils import timezone
 from integrations.errors import ConnectorError
 from syncs.connectors import Outcome, get_source
 from syncs.models import SyncRun
+from syncs.queue import enqueue_report
 from syncs.runs import RunLog
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,6 @@ def report_schedule(*, run: SyncRun) -> None:
         report_status=Report.PENDING, report_next_at=None, report_error=""
     )
     run.report_status = Report.PENDING
-    from syncs.tasks import enqueue_report
-
     transaction.on_commit(lambda: enqueue_report(run.pk))
 
 
@@ -99,8 +98,6 @@ def report_replay(*, run: SyncRun, inline: bool = False) -> bool:
     if inline:
         report_execute(run_id=run.pk)
     else:
-        from syncs.tasks import enqueue_report
-
         transaction.on_commit(lambda: enqueue_report(run.pk))
     return True
 
@@ -122,7 +119,5 @@ def _failed(run: SyncRun, message: str, *, permanent: bool) -> None:
         run.report_next_at = timezone.now() + timedelta(seconds=delay)
         run.report_error = message
         RunLog(run).info("report", f"Write-back failed ({message}); retrying in {delay} s")
-        from syncs.tasks import enqueue_report
-
         transaction.on_commit(lambda: enqueue_report(run.pk, delay=delay))
     run.save(update_fields=["report_status", "report_error", "report_next_at"])

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from syncs.models import Integration, SyncRun
+from syncs.queue import enqueue_run
 from syncs.runs import RunLog
 
 WAIT_SECONDS = 3600
@@ -33,8 +34,6 @@ def run_wait(*, run: SyncRun, log_: RunLog, reason: str) -> None:
     )
     run.refresh_from_db()
     log_.info("wait", f"{reason} The sync waits and runs once the account is connected again.")
-    from syncs.tasks import enqueue_run
-
     transaction.on_commit(lambda: enqueue_run(run.pk, delay=WAIT_SECONDS))
 
 
@@ -43,8 +42,6 @@ def runs_resume(*, integration: Integration) -> list[int]:
     waiting = SyncRun.objects.filter(integration=integration, status=SyncRun.Status.PENDING)
     run_ids = list(waiting.values_list("pk", flat=True))
     waiting.update(next_attempt_at=None, queued_at=timezone.now())
-    from syncs.tasks import enqueue_run
-
     for run_id in run_ids:
         transaction.on_commit(lambda run_id=run_id: enqueue_run(run_id))
     return run_ids

@@ -34,7 +34,7 @@ def broker(monkeypatch):
             raise ConnectionError("broker unreachable")
         return django_q_async_task(*args, **kwargs)
 
-    monkeypatch.setattr("syncs.tasks.async_task", async_task)
+    monkeypatch.setattr("syncs.queue.async_task", async_task)
     return state
 
 
