@@ -63,6 +63,7 @@ def main() -> int:
         for name in sections.ORDER:
             if only and name not in only:
                 continue
+            section_started = time.monotonic()
             try:
                 getattr(bench, name)()
             except Exception as exc:  # one section failing must not hide the others
@@ -71,8 +72,13 @@ def main() -> int:
                 traceback.print_exc()
                 bench.figure(name, "section failed", f"{type(exc).__name__}: {exc}", "runs")
             finally:
-                stack.stop_all()
+                # the sandboxes and the app are kept for the next section (starting them is
+                # most of a QUICK run); the workers and the floor app are not
+                stack.stop_all_but("sandboxes", "app")
                 bench.reset()
+                took = round(time.monotonic() - section_started, 1)
+                results.setdefault("section_seconds", {})[name] = took
+                print(f"[{name}: {took} s]", flush=True)
         results["figures"] = bench.figures
     finally:
         stack.stop_all()

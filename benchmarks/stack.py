@@ -44,6 +44,7 @@ class Stack:
         self.floor = f"http://127.0.0.1:{self.floor_port}"
         self.redis_url = ""
         self.processes: dict[str, subprocess.Popen] = {}
+        self.started_with: dict[str, tuple] = {}
         self.http = requests.Session()
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -82,6 +83,7 @@ class Stack:
     # --- processes -------------------------------------------------------------------
     def start(self, name: str, args: list[str], **env: str) -> subprocess.Popen:
         self.stop(name)
+        self.started_with[name] = (self.redis_url,)
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - closed below
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and scripts
             args,
@@ -95,6 +97,15 @@ class Stack:
         self.processes[name] = process
         return process
 
+    def alive(self, name: str) -> bool:
+        process = self.processes.get(name)
+        return process is not None and process.poll() is None
+
+    def stop_all_but(self, *keep: str) -> None:
+        for name in list(self.processes):
+            if name not in keep:
+                self.stop(name)
+
     def gunicorn(self, name: str, app: str, port: int, *, workers: int = 2, threads: int = 1):
         args = [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}"]
         args += ["--workers", str(workers), "--backlog", "2048", "--log-level", "warning"]
@@ -103,15 +114,23 @@ class Stack:
         return self.start(name, args)
 
     def start_sandboxes(self) -> None:
+        """Started once and kept: each section's shops and tenants are new ones."""
+        if self.alive("sandboxes"):
+            return
         self.gunicorn("sandboxes", "benchmarks.sandboxes:application", self.sandbox_port,
                       workers=1, threads=16)  # fmt: skip
         self.wait_http(f"{self.sandbox}/bench/stats", "sandboxes")
 
     def start_app(self) -> None:
+        """Kept across sections while the broker is the same (the app enqueues on it)."""
+        if self.alive("app") and self.started_with["app"] == (self.redis_url,):
+            return
         self.gunicorn("app", "config.wsgi:application", self.app_port)
         self.wait_http(f"{self.app}/healthz", "app")
 
     def start_floor(self) -> None:
+        if self.alive("floor"):
+            return
         self.gunicorn("floor", "benchmarks.floor:application", self.floor_port)
         time.sleep(1.0)
 
@@ -151,12 +170,14 @@ class Stack:
         return found
 
     def stop(self, name: str) -> None:
+        """SIGTERM to the group, SIGKILL after a grace: 1 s for the cluster, which never
+        exited on SIGTERM within 15 s here (each section's database is dropped after it)."""
         process = self.processes.pop(name, None)
         if process is None or process.poll() is not None:
             return
         os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=1 if name == "cluster" else 15)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
