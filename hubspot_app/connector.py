@@ -146,15 +146,17 @@ class HubSpotConnector:
         return reverse("merchant:onboarding", args=[integration.pk])
 
     def describe_trigger(self, *, integration: Integration) -> str:
+        """The opening clause of the next-sale sentence: when a deal becomes a document."""
         rules = settings_for(integration).rules()
         if not rules:
-            return "No deal stage is set to make a document yet."
-        named = "; ".join(
-            f"a deal reaching stage {r['stage']} of pipeline {r['pipeline']} becomes a draft"
-            f" {r['document_type']}"
-            for r in rules
-        )
-        return named[0].upper() + named[1:] + "."
+            return "When a deal reaches a stage you choose (none is chosen yet)"
+        stages = " or ".join(f"{r['stage']} (pipeline {r['pipeline']})" for r in rules)
+        return f"When a deal reaches stage {stages}"
+
+    def describe_document(self, *, integration: Integration) -> str:
+        """Each stage rule names its own document type."""
+        kinds = sorted({r["document_type"] for r in settings_for(integration).rules()})
+        return " or ".join(f"draft {kind}" for kind in kinds) or "draft invoice"
 
     def describe_report(self, *, integration: Integration) -> str:
         return (

@@ -34,6 +34,15 @@ def _after(integration: Integration) -> str:
     return _("the invoice stays a draft until you send it")
 
 
+def _document(integration: Integration, connector: SourceConnector) -> str:
+    """What the sale becomes: the connector says so when its own rules decide (HubSpot's
+    stage rules each name a document type), else the integration's document type."""
+    describe = getattr(connector, "describe_document", None)
+    if describe is not None:
+        return describe(integration=integration)
+    return integration.get_document_type_display().lower()
+
+
 def next_sale_sentence(integration: Integration, connector: SourceConnector) -> str:
     """``When the order is paid, it becomes a draft invoice in Fortnox (Sandbox AB); a
     product with no matching article ...; the invoice stays a draft ...``"""
@@ -44,7 +53,7 @@ def next_sale_sentence(integration: Integration, connector: SourceConnector) -> 
     return _("%(trigger)s, it becomes a %(document)s in %(company)s's Fortnox; %(articles)s;"
              " %(after)s.") % {
         "trigger": connector.describe_trigger(integration=integration),
-        "document": integration.get_document_type_display().lower(),
+        "document": _document(integration, connector),
         "company": integration.fortnox.display_name or integration.fortnox.account_id,
         "articles": _articles(integration),
         "after": _after(integration),
