@@ -96,7 +96,7 @@ FORTNOX_RATE_LIMIT = env.integer("FORTNOX_RATE_LIMIT", default=25)
 FORTNOX_RATE_WINDOW = env.number("FORTNOX_RATE_WINDOW", default=5.0)
 # Seconds added to the window: we count a request when it leaves, Fortnox when it arrives,
 # so two requests' difference in transit time must fit in it (see README, Performance).
-FORTNOX_RATE_MARGIN = env.number("FORTNOX_RATE_MARGIN", default=0.05)
+FORTNOX_RATE_MARGIN = env.number("FORTNOX_RATE_MARGIN", default=0.15)
 
 SHOPIFY_CLIENT_ID = _client("SHOPIFY_CLIENT_ID", SANDBOX_CLIENT_ID)
 SHOPIFY_CLIENT_SECRET = _client("SHOPIFY_CLIENT_SECRET", SANDBOX_CLIENT_SECRET)
