@@ -16,7 +16,8 @@ from django.conf import settings
 from hubspot_app.sandbox import actions, bundles, pipelines, records, router, tokens
 from hubspot_app.sandbox import webhooks as hooks
 from hubspot_app.sandbox.limits import Faults, Limits
-from hubspot_app.sandbox.state import Clock, Ids, Portal, Request, Response
+from hubspot_app.sandbox.state import Ids, Portal, Request, Response
+from integrations.sandboxes import Clock
 
 LOG_LIMIT = 1000  # newest request-log entries kept
 FIRST_PORTAL_ID = 24_680_001

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from hubspot_app.sandbox.persistence import dump, load
 from hubspot_app.sandbox.sandbox import HubSpotSandbox
-from integrations.sandbox_store import SandboxStore
+from integrations.sandboxes import SandboxStore
 
 TIMEOUT_SECONDS = 1.0
 

@@ -19,8 +19,9 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 
+from integrations.sandboxes import Clock
 from shopify_app.sandbox import api, bulk, control, oauth, orders, refunds
-from shopify_app.sandbox.state import Bucket, Clock, Ids, Response, Shop
+from shopify_app.sandbox.state import Bucket, Ids, Response, Shop
 from shopify_app.sandbox.webhooks import (
     Delivery,
     SendResult,

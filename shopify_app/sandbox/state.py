@@ -7,7 +7,6 @@ each change and loaded by the next process (see ``views.py``).
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -88,20 +87,6 @@ class Shop:
         for name in ("orders", "customers", "products"):
             data[name] = {int(key): value for key, value in data[name].items()}
         return cls(**data)
-
-
-class Clock:
-    """Real time plus an offset, or a frozen time plus an offset (for tests)."""
-
-    def __init__(self, frozen: float | None = None, offset: float = 0.0) -> None:
-        self.frozen = frozen
-        self.offset = offset
-
-    def now(self) -> float:
-        return (self.frozen if self.frozen is not None else time.time()) + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += seconds
 
 
 class Ids:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from integrations.sandbox_store import SandboxStore
+from integrations.sandboxes import SandboxStore
 from shopify_app.sandbox.sandbox import ShopifySandbox
 
 STORE: SandboxStore[ShopifySandbox] = SandboxStore(

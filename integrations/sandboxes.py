@@ -1,7 +1,9 @@
-"""Keeping a sandbox's state in a JSON file, for the sandboxes served over HTTP.
+"""What the provider sandboxes (stateful fakes of Fortnox, Shopify, HubSpot) share.
 
-The state is saved after every request and reloaded when another process (the worker,
-a command) has written the file since, so a restart keeps what the sandbox holds.
+``SandboxStore`` keeps a sandbox's state in a JSON file for the sandboxes served over
+HTTP: saved after every request and reloaded when another process (the worker, a
+command) has written the file since, so a restart keeps what the sandbox holds.
+``Clock`` lets tests move a sandbox's time.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -80,3 +83,17 @@ def _mtime(path: Path) -> float | None:
         return path.stat().st_mtime
     except FileNotFoundError:
         return None
+
+
+class Clock:
+    """Real time plus an offset, or a frozen time plus an offset (for tests)."""
+
+    def __init__(self, frozen: float | None = None, offset: float = 0.0) -> None:
+        self.frozen = frozen
+        self.offset = offset
+
+    def now(self) -> float:
+        return (self.frozen if self.frozen is not None else time.time()) + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
