@@ -25,6 +25,8 @@ def verify_v3(delivery, secret: str = "sandbox-secret") -> bool:
 def test_moving_a_deal_queues_a_dealstage_property_change(hubspot_sandbox):
     deal = hubspot_sandbox.create_deal("amount_discount")["deal"]
     hubspot_sandbox.outbox.clear()
+    hubspot_sandbox.clock.frozen = hubspot_sandbox.now()  # occurredAt to the millisecond
+    hubspot_sandbox.clock.offset = 0.0
     hubspot_sandbox.move_deal(deal["id"], "closedwon")
     [event] = hubspot_sandbox.outbox
     assert event == {
