@@ -29,3 +29,23 @@ class ProgressBar:
         if self.open:
             self.stream.write("")
             self.open = False
+
+
+def run_catalog_sync(command, sync) -> None:
+    """Run ``sync(progress=bar)`` for a catalog command: a progress bar on stderr, each
+    failure on its own line, the one-line summary on stdout, and a provider's error as a
+    one-line CommandError."""
+    from django.core.management.base import CommandError
+
+    from integrations.errors import ConnectorError
+
+    bar = ProgressBar(command.stderr)
+    try:
+        summary = sync(progress=bar)
+    except ConnectorError as error:
+        raise CommandError(f"{error.provider.capitalize()}: {error.message}") from None
+    finally:
+        bar.close()
+    for failure in summary.failures:
+        command.stderr.write(f"failed: {failure}")
+    command.stdout.write(summary.line())

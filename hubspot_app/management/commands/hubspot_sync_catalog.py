@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.management.base import BaseCommand, CommandError
 
 from hubspot_app.catalog import hubspot_sync_catalog
 from hubspot_app.client import PROVIDER
-from integrations.errors import ConnectorError
-from syncs.management.progress import ProgressBar
+from syncs.management.progress import run_catalog_sync
 from syncs.models import Integration
 
 
@@ -28,23 +29,17 @@ class Command(BaseCommand):
     def handle(self, *args, portal, companies, contacts, products, dry_run, **options):
         integration = portal_integration(portal)
         every = not (companies or contacts or products)
-        bar = ProgressBar(self.stderr)
-        try:
-            summary = hubspot_sync_catalog(
+        run_catalog_sync(
+            self,
+            partial(
+                hubspot_sync_catalog,
                 integration=integration,
                 companies=companies or every,
                 contacts=contacts or every,
                 products=products or every,
                 dry_run=dry_run,
-                progress=bar,
-            )
-        except ConnectorError as error:
-            raise CommandError(f"{error.provider.capitalize()}: {error.message}") from None
-        finally:
-            bar.close()
-        for failure in summary.failures:
-            self.stderr.write(f"failed: {failure}")
-        self.stdout.write(summary.line())
+            ),
+        )
 
 
 def portal_integration(portal: str) -> Integration:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from functools import partial
 
-from integrations.errors import ConnectorError
+from django.core.management.base import BaseCommand
+
 from shopify_app.catalog import shopify_sync_catalog
 from shopify_app.management.shops import shop_integration
-from syncs.management.progress import ProgressBar
+from syncs.management.progress import run_catalog_sync
 
 
 class Command(BaseCommand):
@@ -25,19 +26,13 @@ class Command(BaseCommand):
     def handle(self, *args, shop, customers, products, dry_run, **options):
         integration = shop_integration(shop)
         both = not customers and not products
-        bar = ProgressBar(self.stderr)
-        try:
-            summary = shopify_sync_catalog(
+        run_catalog_sync(
+            self,
+            partial(
+                shopify_sync_catalog,
                 integration=integration,
                 customers=customers or both,
                 products=products or both,
                 dry_run=dry_run,
-                progress=bar,
-            )
-        except ConnectorError as error:
-            raise CommandError(f"{error.provider.capitalize()}: {error.message}") from None
-        finally:
-            bar.close()
-        for failure in summary.failures:
-            self.stderr.write(f"failed: {failure}")
-        self.stdout.write(summary.line())
+            ),
+        )
