@@ -79,8 +79,8 @@ def test_replay_sync_by_id_and_filters(halted_run, integration, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((), "Give run ids, or --failed (not both)."),
-        (("5", "--failed"), "Give run ids, or --failed (not both)."),
+        ((), "Give run ids or --failed: one of the two."),
+        (("5", "--failed"), "Give run ids or --failed: one of the two."),
         (("424242",), "No run with id 424242"),
         (("--failed", "--since", "yesterday"), "--since takes a date as YYYY-MM-DD"),
     ],
@@ -119,7 +119,7 @@ def test_replay_sync_exits_1_with_one_line_on_bad_input(capsys, monkeypatch):
         ManagementUtility(argv).execute()
     assert exited.value.code == 1
     assert capsys.readouterr().err.strip().splitlines() == [
-        "CommandError: Give run ids, or --failed (not both)."
+        "CommandError: Give run ids or --failed: one of the two."
     ]
 
 

@@ -77,7 +77,7 @@ class Command(BaseCommand):
 
     def _select(self, run_ids, failed, since, integration, write_back=False) -> list[SyncRun]:
         if bool(run_ids) == failed:
-            raise CommandError("Give run ids, or --failed (not both).")
+            raise CommandError("Give run ids or --failed: one of the two.")
         runs = SyncRun.objects.order_by("pk")
         if integration is not None:
             if not Integration.objects.filter(pk=integration).exists():
