@@ -57,6 +57,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.integer(
     "CONN_MAX_AGE", default=DATABASES["default"].get("CONN_MAX_AGE") or 60
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The webhook receivers' INSERT is prepared once per connection on PostgreSQL (see
+# syncs.models). Turn off behind a pooler that cannot keep prepared statements.
+DATABASE_PREPARED_STATEMENTS = env.flag("DATABASE_PREPARED_STATEMENTS", default=True)
 
 # --- Providers ---------------------------------------------------------------------------
 # API hosts default to the real services; in sandbox mode they point at the local fakes
@@ -216,6 +219,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Webhook deliveries go straight to their receiver from here: the rest is for pages.
+    "config.middleware.ReceiverLaneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -331,6 +336,9 @@ SYNC_RETRY_DELAYS = tuple(int(part) for part in _retry_delays)
 # The dispatcher hands stored work to the queue again when its first hand-off failed or
 # was lost; it leaves alone what was stored or queued less than this many seconds ago.
 OUTBOX_GRACE_SECONDS = env.integer("OUTBOX_GRACE_SECONDS", default=10)
+# The relay (manage.py outbox_relay) asks this often (seconds) for stored events to hand to
+# the queue: the most a webhook waits for it.
+OUTBOX_RELAY_POLL = env.number("OUTBOX_RELAY_POLL", default=0.02)
 # Writing an outcome back (order note, deal note) is retried this many times.
 REPORT_MAX_ATTEMPTS = env.integer("REPORT_MAX_ATTEMPTS", default=6)
 if REDIS_URL:

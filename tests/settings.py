@@ -18,3 +18,8 @@ from config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 Q_CLUSTER["sync"] = True  # noqa: F405 - enqueued tasks run inline, in the test's transaction
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: threads beside the test (the browser tests' live server and
+    # relay) then each have their own connection, as processes do in production; a shared
+    # in-memory database would refuse them with "table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -77,9 +79,25 @@ def served(live_server, settings, tmp_path):
     set_fortnox(fortnox)
     shopify = ShopifySandbox()
     set_shopify(shopify, path=tmp_path / "shopify.json")
+    stop = threading.Event()
+    relay = threading.Thread(target=_relay, args=(stop,), name="relay", daemon=True)
+    relay.start()  # as `manage.py outbox_relay` beside the server: stored events to tasks
     yield live_server
+    stop.set()
+    relay.join(timeout=10)
     set_fortnox(None)
     set_shopify(None)
+
+
+def _relay(stop: threading.Event) -> None:
+    from django.db import connection
+
+    from syncs.outbox import relay_forever
+
+    try:
+        relay_forever(stop=stop, poll=0.05)
+    finally:
+        connection.close()
 
 
 class Steps:
@@ -106,3 +124,18 @@ def browser_page(chromium, request):
     page.set_default_timeout(15_000)
     yield page, Steps(page, request.node.name)
     context.close()
+
+
+def settle(seconds: float = 20) -> None:
+    """Wait, as a merchant would before looking, until the relay and the (inline) tasks
+    have finished with every stored event, run and write-back."""
+    from syncs.models import InboundEvent, SyncRun
+
+    busy_events = InboundEvent.objects.filter(
+        state__in=[InboundEvent.State.RECEIVED, InboundEvent.State.PROCESSING]
+    )
+    busy_runs = SyncRun.objects.filter(status__in=[SyncRun.Status.PENDING, SyncRun.Status.RUNNING])
+    deadline = time.monotonic() + seconds
+    while busy_events.exists() or busy_runs.exists():
+        assert time.monotonic() < deadline, "the stored work was not finished in time"
+        time.sleep(0.05)

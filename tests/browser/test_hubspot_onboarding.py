@@ -12,6 +12,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from syncs.models import Integration, SyncRun
+from tests.browser.conftest import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PORTAL_ID = 24_680_001
@@ -50,6 +51,7 @@ def win_deal(base: str, scenario: str) -> None:
         "--target",
         f"{base}/hubspot/webhooks/",
     )
+    settle()
 
 
 def save_settings(page) -> None:

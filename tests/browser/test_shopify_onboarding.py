@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from syncs.models import Integration, SyncRun
+from tests.browser.conftest import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOP = "demo-butik.myshopify.com"
@@ -18,6 +19,7 @@ SHOP = "demo-butik.myshopify.com"
 def place_order(scenario: str) -> None:
     """What `manage.py sandbox_shopify_order` does in a second shell under `make run`."""
     call_command("sandbox_shopify_order", "--scenario", scenario, "--shop", SHOP)
+    settle()
 
 
 def test_a_shopify_merchant_onboards_books_an_order_and_replays_a_failure(served, browser_page):

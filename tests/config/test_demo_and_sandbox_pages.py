@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from integrations.models import Connection
 from syncs.models import Integration
+from syncs.outbox import outbox_relay
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,7 @@ def test_the_demo_portal_books_the_first_deal_won_and_prints_its_status_page(
     with django_capture_on_commit_callbacks(execute=True):
         for delivery in hubspot_sandbox.webhook_deliveries("http://testserver/hubspot/webhooks/"):
             assert post_to_client(client, delivery).status_code == 200
+        outbox_relay()
 
     run = SyncRun.objects.get(integration=portal)
     assert run.status == SyncRun.Status.SUCCEEDED

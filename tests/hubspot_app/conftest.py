@@ -19,6 +19,7 @@ from django.utils import timezone
 from hubspot_app.sandbox.testing import post_to_client
 from integrations.models import Connection, Provider
 from syncs.models import Integration
+from syncs.outbox import outbox_relay
 from tests.factories import ConnectionFactory, HubSpotSettingsFactory, IntegrationFactory
 from tests.plugins.fortnox import TENANT
 from tests.plugins.hubspot import PORTAL_ID
@@ -106,7 +107,9 @@ def deliver(client, hubspot_sandbox, django_capture_on_commit_callbacks):
     def send(**options) -> list:
         deliveries = hubspot_sandbox.webhook_deliveries(WEBHOOK_URL, **options)
         with django_capture_on_commit_callbacks(execute=True):
-            return [post_to_client(client, delivery) for delivery in deliveries]
+            responses = [post_to_client(client, delivery) for delivery in deliveries]
+            outbox_relay()  # the relay's pass: it hands the stored events to the queue
+        return responses
 
     return send
 

@@ -11,6 +11,7 @@ from hubspot_app.sandbox.signatures import v3
 from hubspot_app.sandbox.webhooks import Delivery, build_delivery
 from hubspot_app.signatures import decode_uri, signature_v3
 from syncs.models import InboundEvent, SyncRun
+from syncs.outbox import outbox_relay
 from tests.hubspot_app.conftest import WEBHOOK_PATH, WEBHOOK_URL, fortnox_invoices
 from tests.plugins.hubspot import PORTAL_ID
 
@@ -135,6 +136,7 @@ def test_echo_of_our_own_write_is_recorded_and_ignored(
     echo = _event(7, changeSource="INTEGRATION", sourceId="1")
     with django_capture_on_commit_callbacks(execute=True):
         assert _post(client, _signed([echo])).status_code == 200
+        outbox_relay()
 
     event = InboundEvent.objects.get()
     assert event.state == InboundEvent.State.IGNORED

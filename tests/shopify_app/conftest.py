@@ -1,8 +1,9 @@
 """A Shopify shop connected to a Fortnox tenant, both answered by their sandboxes, and a
 helper that POSTs signed webhook deliveries through the whole pipeline.
 
-Tasks run inline (``Q_CLUSTER["sync"]`` in tests/settings.py); the receiver and the engine
-enqueue them with ``transaction.on_commit``, so deliveries are posted inside
+Tasks run inline (``Q_CLUSTER["sync"]`` in tests/settings.py). The receiver only stores
+an event; the relay (``outbox_relay``, a process of its own outside tests) and the engine
+enqueue with ``transaction.on_commit``, so deliveries are posted, then relayed, inside
 ``django_capture_on_commit_callbacks(execute=True)``, which also runs the callbacks that
 those callbacks register (event -> run -> report).
 """
@@ -19,6 +20,7 @@ from integrations.models import Connection, Provider
 from shopify_app.models import ShopifySettings
 from shopify_app.sandbox.testing import post_deliveries
 from syncs.models import Integration
+from syncs.outbox import outbox_relay
 from tests.factories import ConnectionFactory, IntegrationFactory, ShopifySettingsFactory
 from tests.plugins.fortnox import TENANT
 from tests.plugins.shopify import SHOP
@@ -66,7 +68,9 @@ def post_webhooks(client, django_capture_on_commit_callbacks):
 
     def post(deliveries) -> list:
         with django_capture_on_commit_callbacks(execute=True):
-            return post_deliveries(client, WEBHOOK_PATH, deliveries)
+            responses = post_deliveries(client, WEBHOOK_PATH, deliveries)
+            outbox_relay()
+        return responses
 
     return post
 

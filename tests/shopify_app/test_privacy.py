@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from integrations.models import Connection, ConnectionStatus
 from shopify_app.sandbox.webhooks import build_delivery, triggered_at
@@ -154,6 +155,7 @@ def test_shop_redact_deletes_everything_kept_for_the_shop(
         topic="orders/paid",
         account_id=other.account_id,
         body="{}",
+        queued_at=timezone.now(),  # on its way to a worker; redact must leave it alone
     )
 
     [response] = post_webhooks(
