@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: migrate, then serve the web app and one worker (PORT, default 8000)
+## make run: migrate, then serve the web app, the relay and one worker (PORT, default 8000)
 run: $(STAMP)
 	$(PY) scripts/compile_messages.py
 	$(PY) scripts/run.py

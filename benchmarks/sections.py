@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -45,6 +46,11 @@ def scenario_order(tag: str) -> dict:
         line.pop("id", None)
         line.pop("admin_graphql_api_id", None)
     return order
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The run with the median rate (its latencies with it)."""
+    return dict(sorted(runs, key=lambda run: run["rate"])[len(runs) // 2])
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -260,6 +266,7 @@ class Bench:
             self.figure("ingest", "webhook ingest", "wrk not installed", ">= 1,000 req/s")
             return
         self.stack.start_sandboxes()
+        self.stack.stop("cluster")  # and the relay: the floor has no worker beside it either
         shop, _ = self.provision()
         self.stack.start_app()
         self.stack.start_floor()
@@ -271,15 +278,29 @@ class Bench:
         body_file = self.stack.workdir / "ingest.json"
         body_file.write_bytes(body)
         signature = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest())
-        seconds, warm = (3, 1) if self.quick else (15, 2)
-        results = {}
+        # Rounds alternate the app and the floor, so both see the same machine: on a shared
+        # VM the rate of either drifts by a third from one minute to the next.
+        seconds, warm, rounds = (3, 1, 2) if self.quick else (10, 2, 3)
+        measured = {"app": [], "floor": []}
         for name, url in (("app", self.stack.app), ("floor", self.stack.floor)):
             self._wrk(url, body_file, signature.decode(), shop, f"warm-{name}", warm)
-            results[name] = self._wrk(url, body_file, signature.decode(), shop, name, seconds)
-        app, floor = results["app"], results["floor"]
+        for number in range(1, rounds + 1):
+            for name, url in (("app", self.stack.app), ("floor", self.stack.floor)):
+                run = f"{name}{number}"
+                measured[name].append(
+                    self._wrk(url, body_file, signature.decode(), shop, run, seconds)
+                )
+        ratios = [a["rate"] / f["rate"] for a, f in zip(*measured.values(), strict=True)]
+        app = _median_run(measured["app"])
+        floor = _median_run(measured["floor"])
+        app["rounds"] = [round(run["rate"]) for run in measured["app"]]
+        floor["rounds"] = [round(run["rate"]) for run in measured["floor"]]
         stored = self._stored("app")
         floor_stored = self._stored("floor")
-        ratio = app["rate"] / floor["rate"] if floor["rate"] else 0
+        ratio = statistics.median(ratios)
+        answered = sum(r["requests"] - r["non2xx"] - r["errors"] for r in measured["app"])
+        floor_answered = sum(r["requests"] for r in measured["floor"])
+        seconds = f"{rounds} x {seconds}"
         self.figure(
             "ingest",
             self.quick_label(f"webhook ingest, 8 connections, {seconds} s (req/s)"),
@@ -303,15 +324,49 @@ class Bench:
             wrk=floor,
         )
         self.figure(
-            "ingest", self.quick_label("  ingest / floor"), f"{ratio:.2f}", ">= 0.5", ratio >= 0.5
+            "ingest",
+            self.quick_label("  ingest / floor (median of rounds)"),
+            f"{ratio:.2f}",
+            ">= 0.5",
+            ratio >= 0.5,
+            rounds=[round(value, 2) for value in ratios],
         )
-        answered = app["requests"] - app["non2xx"] - app["errors"]
         self.figure(
             "ingest",
             "  deliveries answered 200 / rows stored (app, floor)",
-            f"{answered}/{stored}, {floor['requests']}/{floor_stored}",
+            f"{answered}/{stored}, {floor_answered}/{floor_stored}",
             "each stored once",
-            stored >= answered and app["non2xx"] == 0,
+            stored >= answered and all(r["non2xx"] == 0 for r in measured["app"]),
+        )
+        self._relay_drain(app["rate"])
+
+    def _relay_drain(self, ingest_rate: float) -> None:
+        """The relay, started on the backlog ingest left, hands every event to the queue:
+        the work the receivers no longer do must keep pace with them."""
+        from django.db import connection
+
+        def waiting() -> int:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM syncs_inboundevent"
+                    " WHERE state = 'received' AND queued_at IS NULL"
+                )
+                return cursor.fetchone()[0]
+
+        backlog = waiting()
+        started = time.monotonic()
+        self.stack.start("relay", [sys.executable, "manage.py", "outbox_relay"])
+        while (left := waiting()) and time.monotonic() - started < 300:
+            time.sleep(0.2)
+        seconds = time.monotonic() - started  # includes the relay's start-up (about 1 s)
+        self.stack.stop("relay")
+        rate = (backlog - left) / seconds
+        self.figure(
+            "ingest",
+            "  relay: stored events handed to the queue (events/s)",
+            f"{rate:.0f} ({backlog - left} in {seconds:.1f} s)",
+            "keeps pace with ingest",
+            left == 0 and rate >= ingest_rate,
         )
 
     def _wrk(self, url, body_file, signature, shop, run, seconds) -> dict:
@@ -351,10 +406,10 @@ class Bench:
         with connection.cursor() as cursor:
             if run == "app":
                 cursor.execute(
-                    "SELECT count(*) FROM syncs_inboundevent WHERE delivery_id LIKE 'app-%%'"
+                    "SELECT count(*) FROM syncs_inboundevent WHERE delivery_id LIKE 'app%%'"
                 )
             else:
-                cursor.execute("SELECT count(*) FROM bench_floor WHERE delivery_id LIKE 'floor-%%'")
+                cursor.execute("SELECT count(*) FROM bench_floor WHERE delivery_id LIKE 'floor%%'")
             return cursor.fetchone()[0]
 
     # --- 4. webhook to draft, idle -------------------------------------------------------

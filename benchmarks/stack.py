@@ -2,7 +2,8 @@
 
 - the app under test: ``gunicorn config.wsgi`` (2 sync workers), ``DEBUG`` off;
 - its task workers: ``manage.py qcluster`` (``Q_WORKERS`` processes), with the ORM broker
-  on PostgreSQL, or Redis when the stack is started with a Redis URL;
+  on PostgreSQL, or Redis when the stack is started with a Redis URL, and the relay
+  (``manage.py outbox_relay``) that hands them stored webhooks;
 - the sandboxes in their own process (``benchmarks.sandboxes``), which the app reaches
   through its ``FORTNOX_API_URL`` / ``SHOPIFY_SHOP_URL`` like the real APIs;
 - the floor app for ingest (``benchmarks.floor``), with the same gunicorn settings.
@@ -135,6 +136,8 @@ class Stack:
         time.sleep(1.0)
 
     def start_cluster(self, **env: str) -> None:
+        """The task workers and the relay that hands them stored webhooks; stopped together."""
+        self.start("relay", [sys.executable, "manage.py", "outbox_relay"], **env)
         self.start("cluster", [sys.executable, "manage.py", "qcluster"], **env)
 
     def wait_http(self, url: str, name: str, seconds: float = 60) -> None:
@@ -172,6 +175,8 @@ class Stack:
     def stop(self, name: str) -> None:
         """SIGTERM to the group, SIGKILL after a grace: 1 s for the cluster, which never
         exited on SIGTERM within 15 s here (each section's database is dropped after it)."""
+        if name == "cluster":
+            self.stop("relay")
         process = self.processes.pop(name, None)
         if process is None or process.poll() is not None:
             return

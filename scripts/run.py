@@ -1,8 +1,8 @@
-"""`make run`: migrate, then run the web server and one task worker until Ctrl-C.
+"""`make run`: migrate, then run the web server, the relay and one task worker until Ctrl-C.
 
 Written in Python rather than shell because a shell cannot trap a signal it was started
 with ignored, and then Ctrl-C or a TERM would leave the worker running. Here either
-signal stops both processes, and if one of them dies the other is stopped too.
+signal stops every process, and if one of them dies the others are stopped too.
 """
 
 from __future__ import annotations
@@ -100,9 +100,13 @@ def main() -> int:
     demo = subprocess.run([*manage, "sandbox_demo"], env=env, cwd=ROOT, check=False)
     if demo.returncode:
         return demo.returncode
-    print(f"Starting web on http://{host}:{port}/ and one task worker (Ctrl-C stops both)")
+    print(
+        f"Starting web on http://{host}:{port}/, the relay and one task worker"
+        " (Ctrl-C stops them all)"
+    )
     children = [
         subprocess.Popen([*manage, "runserver", f"{host}:{port}", "--noreload"], env=env, cwd=ROOT),
+        subprocess.Popen([*manage, "outbox_relay"], env=env, cwd=ROOT),
         subprocess.Popen([*manage, "qcluster"], env=env, cwd=ROOT),
     ]
     stopping = []

@@ -2,16 +2,17 @@
 
 ``run_storm`` creates a fresh PostgreSQL database, migrates it, and starts the service as
 in production but on loopback: one web process (the app and the HTTP sandboxes) and
-several ``manage.py qcluster`` processes (the ORM broker on the same database). It
+several ``manage.py qcluster`` processes (the ORM broker on the same database), each with
+a ``manage.py outbox_relay`` beside it. It
 connects a few shops to their own Fortnox tenants, turns faults on (Fortnox answers a share
 of requests with 429, 500 or a timeout, and loses the answer of some creates; Shopify's
 cost bucket is drained before a share of requests), places orders in the Shopify sandbox
 and posts their signed webhooks, shuffled and partly duplicated. Mid-run it SIGKILLs one
-worker process group and starts it again. When all work has settled (or the time is up)
-it checks, from the database and the sandboxes' own state, that each order that met its
-trigger has exactly one Fortnox document, its run succeeded and its outcome was written
-back to the order note exactly once. Every process it started is stopped and the database
-dropped, whatever happens.
+worker process group and its relay and starts them again. When all work has settled (or
+the time is up) it checks, from the database and the sandboxes' own state, that each
+order that met its trigger has exactly one Fortnox document, its run succeeded and its
+outcome was written back to the order note exactly once. Every process it started is
+stopped and the database dropped, whatever happens.
 
 Importable without pytest; ``python -m tests.storm.driver --help`` runs it from a shell.
 Only the standard library, ``requests`` and ``psycopg`` are used here; the service's own
@@ -135,6 +136,7 @@ class Storm:
             self._inject_faults()
             for n in range(self.config.clusters):
                 self._start(f"cluster-{n}", "qcluster")
+                self._start(f"relay-{n}", "outbox_relay")
             deliveries, expectations = self._place_orders(shops)
             self.report.expected = expectations
             self.report.phases["set up and place orders"] = time.monotonic() - started
@@ -360,16 +362,19 @@ class Storm:
         return row[0]
 
     def _kill_and_restart(self) -> None:
-        name = f"cluster-{self.report.kills % self.config.clusters}"
-        victim = self.processes[name]
-        os.killpg(victim.pid, signal.SIGKILL)
-        victim.wait()
+        """SIGKILL a worker host: a qcluster process group and the relay beside it."""
+        n = self.report.kills % self.config.clusters
+        for name in (f"cluster-{n}", f"relay-{n}"):
+            victim = self.processes[name]
+            os.killpg(victim.pid, signal.SIGKILL)
+            victim.wait()
         with self.lock:
             self.report.kills += 1
             self.report.killed_at_documents.append(self._documents_created())
         time.sleep(1)
         if not self.stopping.is_set():
-            self._start(name, "qcluster")
+            self._start(f"cluster-{n}", "qcluster")
+            self._start(f"relay-{n}", "outbox_relay")
 
     def _start_clock(self) -> None:
         """django-q2's scheduler and the outbox dispatcher, every few seconds (tick.py)."""
