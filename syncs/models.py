@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 import psycopg
 from django.conf import settings
 from django.db import connections, models
@@ -256,22 +258,28 @@ class UsageMonth(models.Model):
 _INSERT_STATEMENTS: dict[tuple[str, str], tuple[list, str]] = {}
 
 
+@contextlib.contextmanager
 def _insert_cursor(connection):
-    """Django's cursor, except on PostgreSQL: one that binds on the server, so the same
-    statement is parsed and planned once per connection (``prepare_threshold`` 0; Django
-    leaves prepared statements off, and only such cursors use them) and its 15 values are
-    not quoted into the text in Python. Planning this INSERT was half of PostgreSQL's work
-    per webhook. ``DATABASE_PREPARED_STATEMENTS=false`` turns it off, for a pooler that
-    cannot keep prepared statements (PgBouncer before 1.21 in transaction mode)."""
+    """Django's cursor, except on PostgreSQL: one that binds on the server and prepares the
+    statement, so it is parsed and planned once per connection, and its 15 values are not
+    quoted into the text in Python. Planning this INSERT was half of PostgreSQL's work per
+    webhook. Django leaves prepared statements off (``prepare_threshold`` None); they are
+    on only while this statement runs, so no other query is counted or prepared.
+    ``DATABASE_PREPARED_STATEMENTS=false`` turns it off, for a pooler that cannot keep
+    prepared statements (PgBouncer before 1.21 in transaction mode)."""
     if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
-        return connection.cursor()
+        with connection.cursor() as cursor:
+            yield cursor
+        return
     connection.ensure_connection()
     raw = connection.connection
-    raw.prepare_threshold = 0
-    cursor = psycopg.Cursor(raw)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
-    return connection.make_cursor(cursor)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    threshold, raw.prepare_threshold = raw.prepare_threshold, 0
+    try:
+        with wrap(psycopg.Cursor(raw)) as cursor:
+            yield cursor
+    finally:
+        raw.prepare_threshold = threshold
 
 
 class InboundEventManager(models.Manager):
