@@ -137,8 +137,8 @@ class Stack:
 
     def start_cluster(self, **env: str) -> None:
         """The task workers and the relay that hands them stored webhooks; stopped together."""
+        self.start("cluster", [sys.executable, "manage.py", "qcluster"], **env)  # stops the relay
         self.start("relay", [sys.executable, "manage.py", "outbox_relay"], **env)
-        self.start("cluster", [sys.executable, "manage.py", "qcluster"], **env)
 
     def wait_http(self, url: str, name: str, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
