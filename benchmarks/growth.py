@@ -155,11 +155,13 @@ def _measure(shopify, integration) -> dict[str, float]:
     }
     for name, url in (("run", "/admin/syncs/syncrun/"), ("event", "/admin/syncs/inboundevent/")):
         client.get(url)
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            elapsed = (time.perf_counter() - started) * 1000
-        assert response.status_code == 200, response.status_code
-        measured[f"admin {name} list (ms)"] = elapsed
+        times = []
+        for _ in range(3):  # the median of three: one request is at the mercy of the VM
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
+        measured[f"admin {name} list (ms)"] = statistics.median(times)
         measured[f"admin {name} list (queries)"] = len(queries)
     return measured
