@@ -184,7 +184,11 @@ class Bench:
                 v for k, v in stats.items() if k.startswith("fortnox_") and k[8:].isdigit()
             )
             calls = stats.get("shopify_calls", 0)
-            created = stats.get("fortnox_POST customers", 0) + stats.get("fortnox_POST articles", 0)
+            # What is created: the customer, the articles and each article's price (Fortnox
+            # takes no price in an article's create; a price is its own record, POST /prices).
+            created = sum(
+                stats.get(f"fortnox_POST {kind}", 0) for kind in ("customers", "articles", "prices")
+            )
             target = "1" if kind == "warm" else f"1 + what is created ({1 + created})"
             self.figure(
                 "per_order",
