@@ -226,3 +226,24 @@ def test_a_webhook_on_a_connection_that_died_while_idle_is_stored_on_a_new_one(c
     assert InboundEvent.objects.filter(delivery_id="after-restart").count() == 1
     # found dead by the INSERT itself (no health-check round trip before it), then retried
     assert "database connection lost before storing a delivery; reconnecting" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_real_queue_the_batch_is_queued_inside_its_claim_transaction(settings, monkeypatch):
+    """One commit for the stamps and the queue rows (ORM broker), not one per row."""
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": False}
+    events = [InboundEventFactory() for _ in range(3)]
+    seen = []
+
+    def enqueue_event(pk: int) -> bool:
+        seen.append((pk, connection.in_atomic_block))
+        return True
+
+    monkeypatch.setattr(outbox, "enqueue_event", enqueue_event)
+
+    result = outbox_relay()
+
+    assert (result.handed, result.failed) == (3, 0)
+    assert seen == [(event.pk, True) for event in events]
+    assert InboundEvent.objects.filter(queued_at=None).count() == 0
+    assert not connection.in_atomic_block
