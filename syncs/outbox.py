@@ -187,6 +187,8 @@ def outbox_relay(*, now: datetime | None = None) -> Relayed:
     batch, oldest first."""
     waiting = InboundEvent.objects.filter(state=InboundEvent.State.RECEIVED, queued_at=None)
     result = Relayed()
+    if not waiting.exists():  # an idle pass: one read, no transaction and no write lock
+        return result
     with _one_commit():
         for pk in _claim(waiting, "queued_at", now or timezone.now()):
             if enqueue_event(pk):  # a refused one has its queued_at cleared again

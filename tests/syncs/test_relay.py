@@ -247,3 +247,13 @@ def test_with_a_real_queue_the_batch_is_queued_inside_its_claim_transaction(sett
     assert seen == [(event.pk, True) for event in events]
     assert InboundEvent.objects.filter(queued_at=None).count() == 0
     assert not connection.in_atomic_block
+
+
+@pytest.mark.django_db
+def test_an_idle_pass_is_one_read(handed, django_assert_num_queries):
+    InboundEventFactory(state=InboundEvent.State.PROCESSED)
+
+    with django_assert_num_queries(1):
+        result = outbox_relay()
+
+    assert (result.handed, result.failed, handed) == (0, 0, [])
