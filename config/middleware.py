@@ -29,4 +29,5 @@ class ReceiverLaneMiddleware:
         view = self.receivers.get(request.path_info) if request.method == "POST" else None
         if view is None:
             return self.get_response(request)
+        request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it: 400 if not
         return view(request)

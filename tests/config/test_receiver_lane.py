@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from syncs.models import InboundEvent
 from tests.syncs.test_relay import _delivery
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +44,10 @@ def test_pages_keep_their_middleware(client):
     assert "csrftoken" in response.cookies
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Content-Language"] in ("en", "sv")
+
+
+def test_a_delivery_to_a_host_not_allowed_is_refused_and_not_stored(client):
+    response = client.post(**_delivery(), HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert InboundEvent.objects.count() == 0
