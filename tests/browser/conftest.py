@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.plugins.relay import relay_running
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -79,25 +80,10 @@ def served(live_server, settings, tmp_path):
     set_fortnox(fortnox)
     shopify = ShopifySandbox()
     set_shopify(shopify, path=tmp_path / "shopify.json")
-    stop = threading.Event()
-    relay = threading.Thread(target=_relay, args=(stop,), name="relay", daemon=True)
-    relay.start()  # as `manage.py outbox_relay` beside the server: stored events to tasks
-    yield live_server
-    stop.set()
-    relay.join(timeout=10)
+    with relay_running():  # as `manage.py outbox_relay` beside the server
+        yield live_server
     set_fortnox(None)
     set_shopify(None)
-
-
-def _relay(stop: threading.Event) -> None:
-    from django.db import connection
-
-    from syncs.outbox import relay_forever
-
-    try:
-        relay_forever(stop=stop, poll=0.05)
-    finally:
-        connection.close()
 
 
 class Steps:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from syncs.models import InboundEvent
-from tests.syncs.test_relay import _delivery
+from tests.plugins.relay import signed_order_delivery
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_delivery_skips_the_page_middleware(client):
-    response = client.post(**_delivery())
+    response = client.post(**signed_order_delivery())
 
     assert response.status_code == 200
     assert "X-Frame-Options" not in response.headers  # clickjacking: a page header
@@ -21,7 +21,7 @@ def test_a_delivery_skips_the_page_middleware(client):
 
 
 def test_a_bad_delivery_is_still_refused_by_its_receiver(client):
-    delivery = _delivery()
+    delivery = signed_order_delivery()
     delivery["headers"]["X-Shopify-Hmac-Sha256"] = "bm90IGl0"
 
     response = client.post(**delivery)
@@ -47,7 +47,7 @@ def test_pages_keep_their_middleware(client):
 
 
 def test_a_delivery_to_a_host_not_allowed_is_refused_and_not_stored(client):
-    response = client.post(**_delivery(), HTTP_HOST="evil.example")
+    response = client.post(**signed_order_delivery(), HTTP_HOST="evil.example")
 
     assert response.status_code == 400
     assert InboundEvent.objects.count() == 0

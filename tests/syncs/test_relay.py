@@ -3,39 +3,19 @@ event to the queue once."""
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase
 
-from shopify_app.sandbox.webhooks import sign
 from syncs import outbox
 from syncs.models import InboundEvent
-from syncs.outbox import outbox_relay, relay_forever
+from syncs.outbox import outbox_relay
 from tests.factories import InboundEventFactory
+from tests.plugins.relay import relay_running, signed_order_delivery
 from tests.plugins.shopify import SHOP
-
-WEBHOOK_PATH = "/shopify/webhooks/"
-
-
-def _delivery(delivery_id: str | None = None) -> dict:
-    body = json.dumps({"id": 820982911946154508, "name": "#9999", "email": "a@example.se"})
-    return {
-        "path": WEBHOOK_PATH,
-        "data": body,
-        "content_type": "application/json",
-        "headers": {
-            "X-Shopify-Topic": "orders/paid",
-            "X-Shopify-Hmac-Sha256": sign(body.encode(), "sandbox-secret"),
-            "X-Shopify-Shop-Domain": SHOP,
-            "X-Shopify-Webhook-Id": delivery_id or str(uuid.uuid4()),
-        },
-    }
 
 
 @pytest.fixture
@@ -62,7 +42,7 @@ def handed(monkeypatch):
 @pytest.mark.django_db
 def test_a_webhook_costs_one_insert_and_queues_nothing(client, handed, django_assert_num_queries):
     with django_assert_num_queries(1):  # the INSERT; no SELECT 1, BEGIN or queue row
-        response = client.post(**_delivery("one-insert"))
+        response = client.post(**signed_order_delivery("one-insert"))
 
     assert response.status_code == 200
     event = InboundEvent.objects.get()
@@ -94,11 +74,11 @@ def test_the_relay_hands_each_stored_event_over_once_oldest_first(handed):
 
 @pytest.mark.django_db
 def test_a_repeated_delivery_of_an_event_not_yet_processed_is_handed_over_again(client, handed):
-    client.post(**_delivery("again"))
+    client.post(**signed_order_delivery("again"))
     with TestCase.captureOnCommitCallbacks(execute=True):
         outbox_relay()
 
-    response = client.post(**_delivery("again"))
+    response = client.post(**signed_order_delivery("again"))
     with TestCase.captureOnCommitCallbacks(execute=True):
         outbox_relay()
 
@@ -144,18 +124,6 @@ def test_the_command_fails_with_one_line_when_the_queue_refuses(handed):
         call_command("outbox_relay", "--once")
 
 
-def _relay_in_a_thread(stop: threading.Event, *, poll: float) -> threading.Thread:
-    def run() -> None:
-        try:
-            relay_forever(stop=stop, poll=poll)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread
-
-
 def _wait_for(handed: list, count: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while len(handed) < count and time.monotonic() < deadline:
@@ -165,16 +133,10 @@ def _wait_for(handed: list, count: int, seconds: float) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_running_relay_hands_over_what_a_webhook_stored(client, handed):
-    stop = threading.Event()
-    thread = _relay_in_a_thread(stop, poll=0.05)
-    try:
-        assert client.post(**_delivery()).status_code == 200
+    with relay_running(poll=0.05):
+        assert client.post(**signed_order_delivery()).status_code == 200
         assert _wait_for(handed, 1, seconds=5)
-    finally:
-        stop.set()
-        thread.join(timeout=5)
     assert handed == [InboundEvent.objects.get().pk]
-    assert not thread.is_alive()
 
 
 def _prepared_inserts() -> int:
@@ -190,7 +152,7 @@ def _prepared_inserts() -> int:
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_the_webhook_insert_is_prepared_once_per_connection(client):
     for _ in range(3):
-        assert client.post(**_delivery()).status_code == 200
+        assert client.post(**signed_order_delivery()).status_code == 200
 
     for _ in range(6):  # Django's own queries stay unprepared, as Django leaves them
         assert InboundEvent.objects.count() == 3
@@ -208,7 +170,7 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(client, settings):
     connection.close()  # a new connection: nothing prepared on it yet
 
     for _ in range(2):
-        assert client.post(**_delivery()).status_code == 200
+        assert client.post(**signed_order_delivery()).status_code == 200
 
     assert InboundEvent.objects.count() == 2
     assert _prepared_inserts() == 0
@@ -217,10 +179,10 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(client, settings):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_webhook_on_a_connection_that_died_while_idle_is_stored_on_a_new_one(client, caplog):
-    assert client.post(**_delivery()).status_code == 200
+    assert client.post(**signed_order_delivery()).status_code == 200
     connection.connection.close()  # as a database restart or an idle timeout would
 
-    response = client.post(**_delivery("after-restart"))
+    response = client.post(**signed_order_delivery("after-restart"))
 
     assert response.status_code == 200
     assert InboundEvent.objects.filter(delivery_id="after-restart").count() == 1
