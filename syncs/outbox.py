@@ -210,15 +210,17 @@ def _one_commit():
 
 def relay_forever(*, stop: threading.Event, poll: float) -> None:
     """The relay's loop, until ``stop`` is set: a pass, then a pause of ``poll`` seconds
-    (none while a full batch was handed over; growing while the broker refuses)."""
+    (none while a full batch was handed over; growing while the broker or the database
+    refuses)."""
     backoff = 0.0
     while not stop.is_set():
         try:
             result = outbox_relay()
-        except DatabaseError:
-            log.exception("relay: database unavailable; trying again in 1 s")
+        except DatabaseError as exc:  # down, restarting, or not migrated yet: one line each
+            backoff = min(max(1.0, backoff * 2), RELAY_MAX_BACKOFF)
+            log.error("relay: database unavailable (%s); next try in %.0f s", exc, backoff)
             connection.close()
-            stop.wait(1.0)
+            stop.wait(backoff)
             continue
         if result.failed:
             backoff = min(max(1.0, backoff * 2), RELAY_MAX_BACKOFF)

@@ -7,12 +7,12 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import TestCase
 
 from syncs import outbox
 from syncs.models import InboundEvent
-from syncs.outbox import outbox_relay
+from syncs.outbox import outbox_relay, relay_forever
 from tests.factories import InboundEventFactory
 from tests.plugins.relay import relay_running, signed_order_delivery
 from tests.plugins.shopify import SHOP
@@ -219,3 +219,36 @@ def test_an_idle_pass_is_one_read(handed, django_assert_num_queries):
         result = outbox_relay()
 
     assert (result.handed, result.failed, handed) == (0, 0, [])
+
+
+def test_the_command_says_in_one_line_when_the_database_is_unavailable(monkeypatch):
+    def unavailable(**kwargs):
+        raise DatabaseError("no such table: syncs_inboundevent")
+
+    monkeypatch.setattr("syncs.management.commands.outbox_relay.outbox_relay", unavailable)
+
+    with pytest.raises(CommandError, match=r"^database unavailable: no such table"):
+        call_command("outbox_relay", "--once")
+
+
+def test_the_loop_backs_off_while_the_database_is_unavailable(monkeypatch, caplog):
+    monkeypatch.setattr(
+        outbox, "outbox_relay", lambda: (_ for _ in ()).throw(DatabaseError("down"))
+    )
+
+    class Stop:
+        def __init__(self) -> None:
+            self.waits: list[float] = []
+
+        def is_set(self) -> bool:
+            return len(self.waits) >= 4
+
+        def wait(self, seconds: float) -> None:
+            self.waits.append(seconds)
+
+    stop = Stop()
+    relay_forever(stop=stop, poll=0.02)
+
+    assert stop.waits == [1.0, 2.0, 4.0, 8.0]
+    assert caplog.text.count("relay: database unavailable (down)") == 4
+    assert "Traceback" not in caplog.text

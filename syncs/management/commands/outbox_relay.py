@@ -5,6 +5,7 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from syncs.outbox import outbox_relay, relay_forever
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool = False, **options):
         if once:
-            result = outbox_relay()
+            try:
+                result = outbox_relay()
+            except DatabaseError as exc:
+                raise CommandError(f"database unavailable: {exc}") from None
             self.stdout.write(f"handed {result.handed} event(s) to the queue")
             if result.failed:
                 raise CommandError(f"the queue refused {result.failed} event(s); try again")
